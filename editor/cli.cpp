@@ -1,0 +1,109 @@
+#include "cli.h"
+
+namespace fl::app {
+
+std::string usage() {
+    return "usage: frontline [COMMAND] [OPTIONS]\n"
+           "\n"
+           "commands:\n"
+           "  (none)    open the window when a display is available, otherwise render every named view to out/\n"
+           "  window    open the interactive window (orbit: left drag, pan: right drag, zoom: wheel, quit: Esc)\n"
+           "  render    render one frame offscreen to a PNG\n"
+           "  views     list the named views\n"
+           "  devices   list the Vulkan devices\n"
+           "\n"
+           "render options:\n"
+           "  --view NAME                              a named view (see `frontline views`)\n"
+           "  --camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG  a camera instead (altitude above mean sea level)\n"
+           "  --size WxH                               output size (default 1280x720)\n"
+           "  --out FILE.png                           output file (default out/<view>.png)\n"
+           "\n"
+           "window options:\n"
+           "  --view NAME           the view to start from (default kandahar-overview)\n"
+           "  --frames N            quit after N frames\n"
+           "\n"
+           "common options:\n"
+           "  --dem FILE            elevation raster, any GDAL format (default: the embedded Kandahar GMTED2010)\n"
+           "  --device N            Vulkan device index (see `frontline devices`)\n"
+           "  --exaggeration X      vertical exaggeration (default 2)\n"
+           "  --sun AZ,EL           sun azimuth and elevation in degrees (default 250,30)\n"
+           "  --no-labels           hide place names\n"
+           "  --no-borders          hide the border line\n"
+           "environment: FRONTLINE_VALIDATION=1 enables the Vulkan validation layers.\n";
+}
+
+Result<Command> parseCommandLine(const std::vector<std::string>& args) {
+    Command cmd;
+    size_t i = 0;
+    if (!args.empty() && args[0].rfind("-", 0) != 0) {
+        cmd.name = args[0];
+        i = 1;
+        if (cmd.name != "render" && cmd.name != "window" && cmd.name != "views" && cmd.name != "devices" &&
+            cmd.name != "help")
+            return Error{"unknown command '" + cmd.name + "' (try `frontline --help`)"};
+    }
+    auto value = [&](const std::string& flag) -> Result<std::string> {
+        if (i + 1 >= args.size()) return Error{flag + " needs a value"};
+        return args[++i];
+    };
+    for (; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--help" || a == "-h") {
+            cmd.name = "help";
+            return cmd;
+        }
+        if (a == "--no-labels") {
+            cmd.common.settings.labels = false;
+            continue;
+        }
+        if (a == "--no-borders") {
+            cmd.common.settings.borders = false;
+            continue;
+        }
+        auto v = value(a);
+        if (a != "--view" && a != "--camera" && a != "--size" && a != "--out" && a != "--dem" && a != "--device" &&
+            a != "--exaggeration" && a != "--sun" && a != "--frames")
+            return Error{"unknown option '" + a + "' (try `frontline --help`)"};
+        if (!v) return v.error();
+        const std::string& s = *v;
+        if (a == "--view") {
+            const story::CameraSpec* view = story::findView(s);
+            if (!view) return Error{"--view: unknown view '" + s + "' (known: " + story::viewNames() + ")"};
+            cmd.render.camera = *view;
+        } else if (a == "--camera") {
+            auto c = story::parseCameraSpec(s);
+            if (!c) return c.error();
+            cmd.render.camera = *c;
+        } else if (a == "--size") {
+            auto size = parseImageSize(s);
+            if (!size) return size.error();
+            cmd.render.size = *size;
+        } else if (a == "--out") {
+            cmd.render.out = s;
+        } else if (a == "--dem") {
+            cmd.common.scene.demPath = s;
+        } else if (a == "--device") {
+            auto d = parseDouble(s, "--device");
+            if (!d || *d < 0 || *d != static_cast<int>(*d)) return Error{"--device: '" + s + "' is not a device index"};
+            cmd.common.deviceIndex = static_cast<int>(*d);
+        } else if (a == "--exaggeration") {
+            auto x = parseDouble(s, "--exaggeration");
+            if (!x) return x.error();
+            if (*x < 0 || *x > 50) return Error{"--exaggeration: " + s + " is outside 0..50"};
+            cmd.common.settings.exaggeration = *x;
+        } else if (a == "--frames") {
+            auto n = parseDouble(s, "--frames");
+            if (!n || *n < 0 || *n != static_cast<int>(*n)) return Error{"--frames: '" + s + "' is not a frame count"};
+            cmd.window.frames = static_cast<int>(*n);
+        } else if (a == "--sun") {
+            auto sun = parseDoubleList(s, 2, "--sun");
+            if (!sun) return sun.error();
+            if ((*sun)[1] < 0 || (*sun)[1] > 90) return Error{"--sun: elevation must be 0..90 degrees"};
+            cmd.common.settings.sunAzimuth = (*sun)[0];
+            cmd.common.settings.sunElevation = (*sun)[1];
+        }
+    }
+    return cmd;
+}
+
+}  // namespace fl::app

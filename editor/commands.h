@@ -1,0 +1,21 @@
+// editor/commands.h — the subcommands of `frontline`; each returns the process exit code.
+#pragma once
+
+#include "cli.h"
+
+namespace fl::app {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;  // bad data, no device, failed write
+inline constexpr int kExitUsage = 2;  // malformed command line
+
+int runRender(const Command& cmd);          // `frontline render`
+int runRenderAllViews(const Command& cmd);  // `frontline` without a display
+int runWindow(const Command& cmd);          // `frontline window`
+int runListDevices();
+int runListViews();
+
+// Prints "frontline: error: <message>" as one line on stderr.
+void printError(const std::string& message);
+
+}  // namespace fl::app

@@ -1,0 +1,299 @@
+// The interactive window: GLFW + Vulkan swapchain + the scene renderer + a Dear ImGui panel.
+// The editor (layers, timeline, inspector) grows from here.
+#define GLFW_INCLUDE_VULKAN
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_vulkan.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "commands.h"
+#include "gpu/check.h"
+#include "gpu/context.h"
+#include "gpu/frames.h"
+#include "gpu/swapchain.h"
+#include "orbit_controller.h"
+#include "render/render_pass.h"
+#include "render/scene_renderer.h"
+#include "terrain/terrain_mesh.h"
+
+namespace fl::app {
+
+namespace {
+
+struct InputState {
+    double lastX = 0, lastY = 0;
+    bool leftDown = false, rightDown = false;
+    double wheel = 0;
+    bool resized = false;
+};
+
+void checkImGuiVk(VkResult r) {
+    if (r < 0) gpu::throwVulkanError(r, "ImGui Vulkan backend", __FILE__, __LINE__);
+}
+
+// Swapchain-sized attachments: one depth image shared by all framebuffers (one frame renders at a time
+// into it; the render pass orders the writes).
+struct WindowTargets {
+    gpu::Image depth;
+    std::vector<gpu::Framebuffer> framebuffers;
+
+    void build(gpu::Context& ctx, const gpu::Swapchain& sc, VkRenderPass pass) {
+        framebuffers.clear();
+        depth = gpu::Image(ctx, {sc.extent().width, sc.extent().height, render::kDepthFormat,
+                                 VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT});
+        for (uint32_t i = 0; i < sc.imageCount(); ++i) {
+            VkImageView views[2] = {sc.view(i), depth.view()};
+            VkFramebufferCreateInfo fci{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+            fci.renderPass = pass;
+            fci.attachmentCount = 2;
+            fci.pAttachments = views;
+            fci.width = sc.extent().width;
+            fci.height = sc.extent().height;
+            fci.layers = 1;
+            VkFramebuffer fb;
+            VK_CHECK(vkCreateFramebuffer(ctx.device(), &fci, nullptr, &fb));
+            framebuffers.emplace_back(ctx.device(), fb);
+        }
+    }
+};
+
+}  // namespace
+
+int runWindow(const Command& cmd) {
+    auto sceneResult = story::loadScene(cmd.common.scene);
+    if (!sceneResult) {
+        printError(sceneResult.error().message);
+        return kExitError;
+    }
+    const story::Scene scene = std::move(sceneResult).value();
+
+    if (!glfwInit()) {
+        printError("cannot open a window: no display (set DISPLAY, run under xvfb-run, or use `frontline render`)");
+        return kExitError;
+    }
+    struct GlfwGuard {
+        ~GlfwGuard() { glfwTerminate(); }
+    } glfwGuard;
+    if (!glfwVulkanSupported()) {
+        printError("no Vulkan loader or driver usable by GLFW (install mesa-vulkan-drivers)");
+        return kExitError;
+    }
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
+    GLFWwindow* window = glfwCreateWindow(1280, 720, "Frontline — Kandahar", nullptr, nullptr);
+    if (!window) {
+        printError("cannot create a window");
+        return kExitError;
+    }
+
+    gpu::ContextOptions opts = gpu::ContextOptions::fromEnvironment();
+    opts.deviceIndex = cmd.common.deviceIndex;
+    uint32_t extCount = 0;
+    const char** exts = glfwGetRequiredInstanceExtensions(&extCount);
+    for (uint32_t i = 0; i < extCount; ++i) opts.instanceExtensions.emplace_back(exts[i]);
+    opts.createSurface = [window](VkInstance instance) {
+        VkSurfaceKHR surface = VK_NULL_HANDLE;
+        return glfwCreateWindowSurface(instance, window, nullptr, &surface) == VK_SUCCESS ? surface : VK_NULL_HANDLE;
+    };
+    auto ctxResult = gpu::Context::create(opts);
+    if (!ctxResult) {
+        glfwDestroyWindow(window);
+        printError(ctxResult.error().message);
+        return kExitError;
+    }
+    gpu::Context& ctx = **ctxResult;
+    std::fprintf(stderr, "frontline: device: %s\n", ctx.info().describe().c_str());
+
+    gpu::Swapchain swapchain(ctx);
+    int fbw = 0, fbh = 0;
+    glfwGetFramebufferSize(window, &fbw, &fbh);
+    swapchain.recreate(static_cast<uint32_t>(fbw), static_cast<uint32_t>(fbh));
+    gpu::RenderPass pass = render::createScenePass(ctx, swapchain.format(), VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
+    WindowTargets targets;
+    targets.build(ctx, swapchain, pass);
+
+    auto frames = std::make_unique<gpu::FrameRing>(ctx, 2);
+    auto rendererResult = render::SceneRenderer::create(ctx, scene, pass, frames->slotCount());
+    if (!rendererResult) {
+        printError(rendererResult.error().message);
+        return kExitError;
+    }
+    auto renderer = std::move(rendererResult).value();
+
+    // Dear ImGui 1.86: its Vulkan backend draws inside our render pass (subpass 0).
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini litter in the working directory
+    ImGui::StyleColorsDark();
+    ImGui_ImplGlfw_InitForVulkan(window, true);
+    VkDescriptorPoolSize poolSize{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16};
+    VkDescriptorPoolCreateInfo dpci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    dpci.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+    dpci.maxSets = 16;
+    dpci.poolSizeCount = 1;
+    dpci.pPoolSizes = &poolSize;
+    VkDescriptorPool imguiPoolHandle;
+    VK_CHECK(vkCreateDescriptorPool(ctx.device(), &dpci, nullptr, &imguiPoolHandle));
+    gpu::DescriptorPool imguiPool(ctx.device(), imguiPoolHandle);
+    ImGui_ImplVulkan_InitInfo info{};
+    info.Instance = ctx.instance();
+    info.PhysicalDevice = ctx.physicalDevice();
+    info.Device = ctx.device();
+    info.QueueFamily = ctx.queueFamily();
+    info.Queue = ctx.queue();
+    info.DescriptorPool = imguiPool;
+    info.Subpass = 0;
+    info.MinImageCount = 2;
+    info.ImageCount = swapchain.imageCount();
+    info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;
+    info.CheckVkResultFn = checkImGuiVk;
+    ImGui_ImplVulkan_Init(&info, pass);
+    ctx.submitAndWait([](VkCommandBuffer c) { ImGui_ImplVulkan_CreateFontsTexture(c); });
+    ImGui_ImplVulkan_DestroyFontUploadObjects();
+
+    // Mouse input goes to the camera unless ImGui wants it.
+    InputState input;
+    glfwSetWindowUserPointer(window, &input);
+    glfwSetScrollCallback(window, [](GLFWwindow* w, double, double dy) {
+        ImGui_ImplGlfw_ScrollCallback(w, 0, dy);
+        if (!ImGui::GetIO().WantCaptureMouse) static_cast<InputState*>(glfwGetWindowUserPointer(w))->wheel += dy;
+    });
+    glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) {
+        static_cast<InputState*>(glfwGetWindowUserPointer(w))->resized = true;
+    });
+
+    render::RenderSettings settings = cmd.common.settings;
+    const story::CameraSpec start = cmd.render.camera ? *cmd.render.camera : *story::findView("kandahar-overview");
+    OrbitController orbit(scene);
+    orbit.setPose(story::toPose(start, scene.geoidModel()), settings.exaggeration);
+
+    auto lastFrame = std::chrono::steady_clock::now();
+    double frameMs = 0;
+    int frameCount = 0;
+    while (!glfwWindowShouldClose(window)) {
+        glfwPollEvents();
+        if (glfwGetKey(window, GLFW_KEY_ESCAPE) == GLFW_PRESS) break;
+        glfwGetFramebufferSize(window, &fbw, &fbh);
+        if (fbw == 0 || fbh == 0) {  // minimised
+            glfwWaitEvents();
+            continue;
+        }
+        if (input.resized || swapchain.extent().width != uint32_t(fbw) || swapchain.extent().height != uint32_t(fbh)) {
+            ctx.waitIdle();
+            swapchain.recreate(uint32_t(fbw), uint32_t(fbh));
+            targets.build(ctx, swapchain, pass);
+            input.resized = false;
+        }
+
+        // Camera input.
+        double mx, my;
+        glfwGetCursorPos(window, &mx, &my);
+        const bool uiMouse = ImGui::GetIO().WantCaptureMouse;
+        const bool left = glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+        const bool right = glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
+        if (left && input.leftDown && !uiMouse) orbit.orbit(mx - input.lastX, my - input.lastY);
+        if (right && input.rightDown && !uiMouse) orbit.pan(mx - input.lastX, my - input.lastY, fbh);
+        input.leftDown = left && !uiMouse;
+        input.rightDown = right && !uiMouse;
+        input.lastX = mx;
+        input.lastY = my;
+        if (input.wheel != 0) {
+            orbit.zoom(input.wheel);
+            input.wheel = 0;
+        }
+
+        const CameraPose pose = orbit.pose();
+        const VkExtent2D extent = swapchain.extent();
+        const ViewState view = computeView(scene.frame, pose, extent.width, extent.height);
+
+        // What is under the cursor (the editor's picking will build on this).
+        int winW, winH;
+        glfwGetWindowSize(window, &winW, &winH);
+        const double scale = winW > 0 ? double(extent.width) / winW : 1.0;
+        auto pick = terrain::raycastTerrain(scene.dem, scene.geoidModel(), scene.frame, settings.exaggeration, view.eye,
+                                            screenRay(view, mx * scale, my * scale));
+
+        ImGui_ImplVulkan_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos(ImVec2(12, 12), ImGuiCond_FirstUseEver);
+        ImGui::SetNextWindowSize(ImVec2(360, 0), ImGuiCond_FirstUseEver);
+        ImGui::Begin("Frontline");
+        ImGui::Text("Device: %s", ctx.info().name.c_str());
+        ImGui::Text("Frame: %.1f ms  (%u/%u chunks, %.2f M triangles)", frameMs, renderer->stats().chunksDrawn,
+                    renderer->stats().chunksTotal, renderer->stats().triangles / 1e6);
+        const double geoidN = scene.geoid ? scene.geoid->undulation(pose.lat, pose.lon) : 0.0;
+        ImGui::Text("Camera: %.4f N  %.4f E  %.0f m MSL", pose.lat, pose.lon, pose.altitude - geoidN);
+        ImGui::Text("Heading %.1f  Pitch %.1f", pose.heading, pose.pitch);
+        if (pick)
+            ImGui::Text("Cursor: %.4f N  %.4f E  %.0f m", pick->position.lat, pick->position.lon, pick->position.height);
+        else
+            ImGui::TextUnformatted("Cursor: (sky)");
+        ImGui::Separator();
+        float exag = static_cast<float>(settings.exaggeration);
+        if (ImGui::SliderFloat("Exaggeration", &exag, 0.5f, 6.0f, "%.1fx")) {
+            settings.exaggeration = exag;
+            orbit.setExaggeration(exag);
+        }
+        float az = static_cast<float>(settings.sunAzimuth), el = static_cast<float>(settings.sunElevation);
+        if (ImGui::SliderFloat("Sun azimuth", &az, 0.0f, 360.0f, "%.0f deg")) settings.sunAzimuth = az;
+        if (ImGui::SliderFloat("Sun elevation", &el, 2.0f, 90.0f, "%.0f deg")) settings.sunElevation = el;
+        ImGui::Checkbox("Place names", &settings.labels);
+        ImGui::SameLine();
+        ImGui::Checkbox("Border", &settings.borders);
+        ImGui::TextDisabled("Left drag: orbit  Right drag: pan  Wheel: zoom  Esc: quit");
+        ImGui::End();
+        ImGui::Render();
+
+        gpu::FrameSlot& slot = frames->begin();
+        uint32_t imageIndex = 0;
+        while (!swapchain.acquire(slot.imageAcquired, imageIndex)) {
+            ctx.waitIdle();
+            glfwGetFramebufferSize(window, &fbw, &fbh);
+            swapchain.recreate(uint32_t(std::max(fbw, 1)), uint32_t(std::max(fbh, 1)));
+            targets.build(ctx, swapchain, pass);
+        }
+        renderer->prepare(frames->slotIndex(), view, settings);
+        VkClearValue clears[2]{};
+        clears[0].color = {{0, 0, 0, 1}};
+        clears[1].depthStencil = {0.0f, 0};
+        VkRenderPassBeginInfo rbi{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+        rbi.renderPass = pass;
+        rbi.framebuffer = targets.framebuffers[imageIndex];
+        rbi.renderArea = {{0, 0}, swapchain.extent()};
+        rbi.clearValueCount = 2;
+        rbi.pClearValues = clears;
+        vkCmdBeginRenderPass(slot.cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
+        VkViewport vp{0, 0, float(extent.width), float(extent.height), 0, 1};
+        VkRect2D scissor{{0, 0}, extent};
+        vkCmdSetViewport(slot.cmd, 0, 1, &vp);
+        vkCmdSetScissor(slot.cmd, 0, 1, &scissor);
+        renderer->draw(slot.cmd, frames->slotIndex());
+        ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), slot.cmd);
+        vkCmdEndRenderPass(slot.cmd);
+        frames->submit(slot.imageAcquired, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, slot.renderDone);
+        if (!swapchain.present(slot.renderDone, imageIndex)) input.resized = true;
+
+        const auto now = std::chrono::steady_clock::now();
+        frameMs = std::chrono::duration<double, std::milli>(now - lastFrame).count();
+        lastFrame = now;
+        if (cmd.window.frames > 0 && ++frameCount >= cmd.window.frames) break;
+    }
+
+    ctx.waitIdle();
+    ImGui_ImplVulkan_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    frames.reset();
+    renderer.reset();
+    glfwDestroyWindow(window);
+    if (ctx.validationErrors()) {
+        printError(std::to_string(ctx.validationErrors()) + " Vulkan validation error(s) (see messages above)");
+        return kExitError;
+    }
+    return kExitOk;
+}
+
+}  // namespace fl::app

@@ -1,0 +1,33 @@
+// output/image.h — frames on the CPU and the files they become.
+// Owns: the RGBA8 frame type, PNG encode/decode (libpng), and image comparison for golden tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace fl::output {
+
+struct ImageRgba8 {
+    int width = 0, height = 0;
+    std::vector<uint8_t> pixels;  // row-major, top row first, RGBA, sRGB-encoded
+
+    const uint8_t* at(int x, int y) const { return &pixels[(static_cast<size_t>(y) * width + x) * 4]; }
+};
+
+// Writes an 8-bit RGBA PNG (alpha kept: future key/fill output relies on it). Creates no directories.
+Status writePng(const std::string& path, const ImageRgba8& image);
+// Reads any PNG libpng understands, converted to 8-bit RGBA; errors name the file.
+Result<ImageRgba8> readPng(const std::string& path);
+
+struct ImageDiff {
+    double meanAbsDiff = 0;     // mean over all RGB channels, 0..255
+    double fractionOver = 0;    // fraction of pixels whose largest channel difference exceeds the threshold
+    int maxDiff = 0;            // largest channel difference
+    bool sameSize = false;
+};
+ImageDiff compareImages(const ImageRgba8& a, const ImageRgba8& b, int pixelThreshold);
+
+}  // namespace fl::output

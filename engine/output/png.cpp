@@ -1,0 +1,87 @@
+#include <png.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "output/image.h"
+
+namespace fl::output {
+
+namespace {
+struct FileCloser {
+    void operator()(FILE* f) const {
+        if (f) std::fclose(f);
+    }
+};
+using FilePtr = std::unique_ptr<FILE, FileCloser>;
+}  // namespace
+
+Status writePng(const std::string& path, const ImageRgba8& image) {
+    FilePtr f(std::fopen(path.c_str(), "wb"));
+    if (!f) return Error::inFile(path, "cannot open for writing");
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    if (!png || !info) {
+        png_destroy_write_struct(&png, &info);
+        return Error::inFile(path, "cannot initialise libpng");
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return Error::inFile(path, "write failed (disk full?)");
+    }
+    png_init_io(png, f.get());
+    // Fast compression: the recorder writes many frames; size matters less than time.
+    png_set_compression_level(png, 3);
+    png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+    png_write_info(png, info);
+    for (int y = 0; y < image.height; ++y)
+        png_write_row(png, const_cast<png_bytep>(image.pixels.data() + static_cast<size_t>(y) * image.width * 4));
+    png_write_end(png, nullptr);
+    png_destroy_write_struct(&png, &info);
+    if (std::fflush(f.get()) != 0) return Error::inFile(path, "write failed (disk full?)");
+    return Ok{};
+}
+
+Result<ImageRgba8> readPng(const std::string& path) {
+    png_image img{};
+    img.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&img, path.c_str()))
+        return Error::inFile(path, std::string("not a readable PNG (") + img.message + ")");
+    img.format = PNG_FORMAT_RGBA;
+    ImageRgba8 out;
+    out.width = static_cast<int>(img.width);
+    out.height = static_cast<int>(img.height);
+    out.pixels.resize(PNG_IMAGE_SIZE(img));
+    if (!png_image_finish_read(&img, nullptr, out.pixels.data(), 0, nullptr)) {
+        png_image_free(&img);
+        return Error::inFile(path, std::string("corrupt PNG (") + img.message + ")");
+    }
+    return out;
+}
+
+ImageDiff compareImages(const ImageRgba8& a, const ImageRgba8& b, int pixelThreshold) {
+    ImageDiff d;
+    d.sameSize = a.width == b.width && a.height == b.height && a.pixels.size() == b.pixels.size();
+    if (!d.sameSize || a.pixels.empty()) return d;
+    uint64_t sum = 0, over = 0;
+    const size_t n = a.pixels.size() / 4;
+    for (size_t i = 0; i < n; ++i) {
+        int worst = 0;
+        for (int c = 0; c < 3; ++c) {
+            const int diff = std::abs(int(a.pixels[i * 4 + c]) - int(b.pixels[i * 4 + c]));
+            sum += diff;
+            worst = std::max(worst, diff);
+        }
+        d.maxDiff = std::max(d.maxDiff, worst);
+        if (worst > pixelThreshold) ++over;
+    }
+    d.meanAbsDiff = static_cast<double>(sum) / (n * 3.0);
+    d.fractionOver = static_cast<double>(over) / n;
+    return d;
+}
+
+}  // namespace fl::output

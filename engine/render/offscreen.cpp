@@ -1,0 +1,108 @@
+#include "render/offscreen.h"
+
+#include <cstring>
+
+#include "gpu/check.h"
+#include "gpu/context.h"
+#include "render/render_pass.h"
+#include "story/scene.h"
+
+namespace fl::render {
+
+OffscreenRenderer::~OffscreenRenderer() {
+    m_frames.reset();  // waits for the GPU before the targets below are destroyed
+}
+
+Result<std::unique_ptr<OffscreenRenderer>> OffscreenRenderer::create(gpu::Context& ctx, const story::Scene& scene) {
+    std::unique_ptr<OffscreenRenderer> r(new OffscreenRenderer(ctx, scene));
+    r->m_pass = createScenePass(ctx, kOffscreenColorFormat, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
+    // One slot: a headless frame is rendered and read back before the next one starts.
+    r->m_frames = std::make_unique<gpu::FrameRing>(ctx, 1);
+    auto renderer = SceneRenderer::create(ctx, scene, r->m_pass, 1);
+    if (!renderer) return renderer.error();
+    r->m_renderer = std::move(renderer).value();
+    return r;
+}
+
+void OffscreenRenderer::resize(int width, int height) {
+    if (width == m_width && height == m_height) return;
+    // Targets of an earlier size may still be in use by a submitted frame: release them with it.
+    m_frames->deferRelease(std::move(m_framebuffer));
+    m_frames->deferRelease(std::move(m_color));
+    m_frames->deferRelease(std::move(m_depth));
+    m_frames->deferRelease(std::move(m_readback));
+    const uint32_t w = static_cast<uint32_t>(width), h = static_cast<uint32_t>(height);
+    m_color = gpu::Image(m_ctx, {w, h, kOffscreenColorFormat,
+                                 VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                                 VK_IMAGE_ASPECT_COLOR_BIT});
+    m_depth = gpu::Image(m_ctx, {w, h, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
+                                 VK_IMAGE_ASPECT_DEPTH_BIT});
+    VkImageView views[2] = {m_color.view(), m_depth.view()};
+    VkFramebufferCreateInfo fci{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+    fci.renderPass = m_pass;
+    fci.attachmentCount = 2;
+    fci.pAttachments = views;
+    fci.width = w;
+    fci.height = h;
+    fci.layers = 1;
+    VkFramebuffer fb;
+    VK_CHECK(vkCreateFramebuffer(m_ctx.device(), &fci, nullptr, &fb));
+    m_framebuffer = gpu::Framebuffer(m_ctx.device(), fb);
+    m_readback = gpu::Buffer(m_ctx, VkDeviceSize(w) * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                             gpu::MemoryUsage::Readback);
+    m_width = width;
+    m_height = height;
+}
+
+output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, int height,
+                                             const RenderSettings& settings) {
+    gpu::FrameSlot& slot = m_frames->begin();
+    resize(width, height);
+    const ViewState view = computeView(m_scene.frame, pose, width, height);
+    m_renderer->prepare(m_frames->slotIndex(), view, settings);
+
+    VkCommandBuffer cmd = slot.cmd;
+    VkClearValue clears[2]{};
+    clears[0].color = {{0, 0, 0, 1}};
+    clears[1].depthStencil = {0.0f, 0};  // reversed-Z: 0 is infinitely far
+    VkRenderPassBeginInfo rbi{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+    rbi.renderPass = m_pass;
+    rbi.framebuffer = m_framebuffer;
+    rbi.renderArea = {{0, 0}, {static_cast<uint32_t>(width), static_cast<uint32_t>(height)}};
+    rbi.clearValueCount = 2;
+    rbi.pClearValues = clears;
+    vkCmdBeginRenderPass(cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
+    VkViewport vp{0, 0, float(width), float(height), 0, 1};
+    VkRect2D scissor{{0, 0}, {uint32_t(width), uint32_t(height)}};
+    vkCmdSetViewport(cmd, 0, 1, &vp);
+    vkCmdSetScissor(cmd, 0, 1, &scissor);
+    m_renderer->draw(cmd, m_frames->slotIndex());
+    vkCmdEndRenderPass(cmd);
+
+    VkBufferImageCopy region{};
+    region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+    region.imageExtent = {uint32_t(width), uint32_t(height), 1};
+    vkCmdCopyImageToBuffer(cmd, m_color.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m_readback.handle(), 1, &region);
+    VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr, 0,
+                         nullptr);
+    m_frames->submit();
+    m_frames->waitCurrent();
+
+    output::ImageRgba8 image;
+    image.width = width;
+    image.height = height;
+    image.pixels.resize(size_t(width) * height * 4);
+    const auto* src = static_cast<const uint8_t*>(m_readback.mapped());
+    for (size_t i = 0; i < image.pixels.size(); i += 4) {  // BGRA -> RGBA
+        image.pixels[i + 0] = src[i + 2];
+        image.pixels[i + 1] = src[i + 1];
+        image.pixels[i + 2] = src[i + 0];
+        image.pixels[i + 3] = src[i + 3];
+    }
+    return image;
+}
+
+}  // namespace fl::render

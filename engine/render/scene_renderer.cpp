@@ -1,0 +1,428 @@
+#include "render/scene_renderer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "gpu/check.h"
+#include "gpu/context.h"
+#include "gpu/pipeline.h"
+#include "shared/gpu_types.h"
+#include "story/scene.h"
+#include "terrain/terrain_mesh.h"
+
+namespace fl::render {
+
+using gpu_types::DrawPush;
+using gpu_types::FrameUniforms;
+
+namespace {
+
+// One segment of a draped line, as the lines.vert instance attributes read it.
+struct LineSegment {
+    glm::vec4 p0, up0, p1, up1;
+};
+static_assert(sizeof(LineSegment) == 64);
+
+// One vertex of the screen-space overlay (overlay.vert).
+struct OverlayVertex {
+    glm::vec4 posUv, color, halo, params;
+};
+static_assert(sizeof(OverlayVertex) == 64);
+
+constexpr uint32_t kMaxOverlayVertices = 6 * 8192;
+
+glm::vec3 srgbToLinear(glm::vec3 c) {
+    auto f = [](float v) { return v <= 0.04045f ? v / 12.92f : std::pow((v + 0.055f) / 1.055f, 2.4f); };
+    return {f(c.r), f(c.g), f(c.b)};
+}
+
+}  // namespace
+
+SceneRenderer::~SceneRenderer() = default;
+
+Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(gpu::Context& ctx, const story::Scene& scene,
+                                                             VkRenderPass renderPass, uint32_t slots) {
+    std::unique_ptr<SceneRenderer> r(new SceneRenderer(ctx, scene));
+    if (auto s = r->init(renderPass, slots); !s) return s.error();
+    return r;
+}
+
+Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount) {
+    VkDevice dev = m_ctx.device();
+
+    // Terrain: the whole grid, resident once; chunks carry double origins for camera-relative drawing.
+    const terrain::TerrainMesh mesh = terrain::buildTerrainMesh(m_scene.dem, m_scene.geoidModel(), m_scene.frame);
+    if (mesh.indices.empty()) return Error::inFile(m_scene.dem.path, "the DEM is too small to make a mesh (needs 2x2 samples)");
+    const VkDeviceSize vbytes = mesh.vertices.size() * sizeof(terrain::TerrainVertex);
+    const VkDeviceSize ibytes = mesh.indices.size() * sizeof(uint32_t);
+    m_terrainVertices = gpu::Buffer(m_ctx, vbytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
+    m_terrainVertices.upload(mesh.vertices.data(), vbytes);
+    m_terrainIndices = gpu::Buffer(m_ctx, ibytes, VK_BUFFER_USAGE_INDEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
+    m_terrainIndices.upload(mesh.indices.data(), ibytes);
+    for (const auto& c : mesh.chunks)
+        m_chunks.push_back({c.origin, c.boundsMin, c.boundsMax, c.firstIndex, c.indexCount, c.vertexOffset, c.maxHeight});
+
+    buildLines();
+
+    // Label font: an SDF atlas so names stay crisp from 640x360 to 4K.
+    auto font = FontAtlas::load(std::string(FRONTLINE_ASSET_DIR) + "/fonts/NotoSans-Bold.ttf");
+    if (!font) return font.error();
+    m_font = std::make_unique<FontAtlas>(std::move(font).value());
+    m_fontImage = gpu::Image(m_ctx, {static_cast<uint32_t>(m_font->size()), static_cast<uint32_t>(m_font->size()),
+                                     VK_FORMAT_R8_UNORM,
+                                     VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                                     VK_IMAGE_ASPECT_COLOR_BIT});
+    m_fontImage.upload(m_font->pixels().data(), m_font->pixels().size());
+
+    VkSamplerCreateInfo sci{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
+    sci.magFilter = VK_FILTER_LINEAR;
+    sci.minFilter = VK_FILTER_LINEAR;
+    sci.addressModeU = sci.addressModeV = sci.addressModeW = VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    VkSampler sampler;
+    VK_CHECK(vkCreateSampler(dev, &sci, nullptr, &sampler));
+    m_sampler = gpu::Sampler(dev, sampler);
+
+    VkDescriptorSetLayoutBinding bindings[2]{};
+    bindings[0] = {0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT,
+                   nullptr};
+    bindings[1] = {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
+    VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    lci.bindingCount = 2;
+    lci.pBindings = bindings;
+    VkDescriptorSetLayout setLayout;
+    VK_CHECK(vkCreateDescriptorSetLayout(dev, &lci, nullptr, &setLayout));
+    m_setLayout = gpu::DescriptorSetLayout(dev, setLayout);
+
+    VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, slotCount},
+                                     {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, slotCount}};
+    VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pci.maxSets = slotCount;
+    pci.poolSizeCount = 2;
+    pci.pPoolSizes = sizes;
+    VkDescriptorPool pool;
+    VK_CHECK(vkCreateDescriptorPool(dev, &pci, nullptr, &pool));
+    m_descriptorPool = gpu::DescriptorPool(dev, pool);
+
+    m_slots.resize(slotCount);
+    for (auto& s : m_slots) {
+        s.uniforms = gpu::Buffer(m_ctx, sizeof(FrameUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
+                                 gpu::MemoryUsage::Upload);
+        s.overlay = gpu::Buffer(m_ctx, kMaxOverlayVertices * sizeof(OverlayVertex), VK_BUFFER_USAGE_VERTEX_BUFFER_BIT,
+                                gpu::MemoryUsage::Upload);
+        VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+        ai.descriptorPool = pool;
+        ai.descriptorSetCount = 1;
+        ai.pSetLayouts = &setLayout;
+        VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &s.set));
+        VkDescriptorBufferInfo bi{s.uniforms.handle(), 0, sizeof(FrameUniforms)};
+        VkDescriptorImageInfo ii{sampler, m_fontImage.view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+        VkWriteDescriptorSet w[2]{};
+        w[0] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        w[0].dstSet = s.set;
+        w[0].dstBinding = 0;
+        w[0].descriptorCount = 1;
+        w[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+        w[0].pBufferInfo = &bi;
+        w[1] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        w[1].dstSet = s.set;
+        w[1].dstBinding = 1;
+        w[1].descriptorCount = 1;
+        w[1].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+        w[1].pImageInfo = &ii;
+        vkUpdateDescriptorSets(dev, 2, w, 0, nullptr);
+    }
+
+    m_layout = gpu::createPipelineLayout(m_ctx, {setLayout}, sizeof(DrawPush));
+
+    struct Stage {
+        const char* vert;
+        const char* frag;
+    };
+    auto load = [&](const char* name) { return gpu::loadShader(m_ctx, name); };
+    auto tv = load("terrain.vert"), tf = load("terrain.frag"), sv = load("sky.vert"), sf = load("sky.frag"),
+         lv = load("lines.vert"), lf = load("lines.frag"), ov = load("overlay.vert"), of = load("overlay.frag");
+    for (auto* s : {&tv, &tf, &sv, &sf, &lv, &lf, &ov, &of})
+        if (!*s) return s->error();
+
+    gpu::GraphicsPipelineDesc terrain;
+    terrain.vertex = *tv;
+    terrain.fragment = *tf;
+    terrain.layout = m_layout;
+    terrain.renderPass = renderPass;
+    terrain.bindings = {{0, sizeof(terrain::TerrainVertex), VK_VERTEX_INPUT_RATE_VERTEX}};
+    terrain.attributes = {{0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
+                          {1, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 16},
+                          {2, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 32}};
+    m_terrainPipeline = gpu::createGraphicsPipeline(m_ctx, terrain);
+
+    gpu::GraphicsPipelineDesc sky;
+    sky.vertex = *sv;
+    sky.fragment = *sf;
+    sky.layout = m_layout;
+    sky.renderPass = renderPass;
+    sky.depthWrite = false;  // at depth 0 (far): fills only what the terrain left empty
+    m_skyPipeline = gpu::createGraphicsPipeline(m_ctx, sky);
+
+    gpu::GraphicsPipelineDesc lines;
+    lines.vertex = *lv;
+    lines.fragment = *lf;
+    lines.layout = m_layout;
+    lines.renderPass = renderPass;
+    lines.depthWrite = false;
+    lines.alphaBlend = true;
+    lines.bindings = {{0, sizeof(LineSegment), VK_VERTEX_INPUT_RATE_INSTANCE}};
+    lines.attributes = {{0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
+                        {1, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 16},
+                        {2, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 32},
+                        {3, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 48}};
+    m_linePipeline = gpu::createGraphicsPipeline(m_ctx, lines);
+
+    gpu::GraphicsPipelineDesc overlay;
+    overlay.vertex = *ov;
+    overlay.fragment = *of;
+    overlay.layout = m_layout;
+    overlay.renderPass = renderPass;
+    overlay.depthTest = false;
+    overlay.depthWrite = false;
+    overlay.alphaBlend = true;
+    overlay.bindings = {{0, sizeof(OverlayVertex), VK_VERTEX_INPUT_RATE_VERTEX}};
+    overlay.attributes = {{0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
+                          {1, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 16},
+                          {2, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 32},
+                          {3, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 48}};
+    m_overlayPipeline = gpu::createGraphicsPipeline(m_ctx, overlay);
+    return Ok{};
+}
+
+void SceneRenderer::buildLines() {
+    const auto& dem = m_scene.dem;
+    const geo::EnuFrame& frame = m_scene.frame;
+    const glm::dmat3 ecefToScene = glm::transpose(frame.enuToEcef());
+    const terrain::GeoidModel* geoid = m_scene.geoidModel();
+    m_lineOrigin = glm::dvec3(0.0);
+    // Densify to a third of a DEM cell so the line follows the triangles it is draped on.
+    const double step = std::min(dem.pixelLon, dem.pixelLat) / 3.0;
+    std::vector<LineSegment> segments;
+    for (const auto& line : m_scene.borders) {
+        bool havePrev = false;
+        glm::vec4 prevP{}, prevUp{};
+        auto emit = [&](double lat, double lon) {
+            const double h = terrain::meshHeight(dem, lat, lon);
+            if (std::isnan(h)) {
+                havePrev = false;
+                return;
+            }
+            const double n = geoid ? geoid->undulation(lat, lon) : 0.0;
+            const glm::vec4 p(glm::vec3(frame.fromGeodetic({lat, lon, n}) - m_lineOrigin), static_cast<float>(h));
+            const glm::vec4 up(glm::vec3(ecefToScene * geo::ellipsoidNormal(lat, lon)), 0.0f);
+            if (havePrev) segments.push_back({prevP, prevUp, p, up});
+            prevP = p;
+            prevUp = up;
+            havePrev = true;
+        };
+        for (size_t i = 0; i + 1 < line.points.size(); ++i) {
+            const auto a = line.points[i], b = line.points[i + 1];
+            const int n = std::max(1, static_cast<int>(std::ceil(std::max(std::abs(b.lon - a.lon),
+                                                                          std::abs(b.lat - a.lat)) / step)));
+            for (int k = (i == 0 ? 0 : 1); k <= n; ++k) {
+                const double t = static_cast<double>(k) / n;
+                emit(a.lat + (b.lat - a.lat) * t, a.lon + (b.lon - a.lon) * t);
+            }
+        }
+    }
+    m_lineSegmentCount = static_cast<uint32_t>(segments.size());
+    if (!segments.empty()) {
+        const VkDeviceSize bytes = segments.size() * sizeof(LineSegment);
+        m_lineSegments = gpu::Buffer(m_ctx, bytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
+        m_lineSegments.upload(segments.data(), bytes);
+    }
+}
+
+void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const RenderSettings& settings) {
+    Slot& slot = m_slots.at(slotIndex);
+    m_eye = view.eye;
+    const double exag = settings.exaggeration;
+
+    FrameUniforms u{};
+    u.viewProj = view.viewProj;
+    u.invViewProj = view.invViewProj;
+    const double az = geo::radians(settings.sunAzimuth), el = geo::radians(settings.sunElevation);
+    // The scene frame is the ENU frame at the region's centre; the sun is far enough away that one
+    // direction serves the whole region.
+    u.sunDir = glm::vec4(std::cos(el) * std::sin(az), std::cos(el) * std::cos(az), std::sin(el), 0);
+    const geo::Geodetic eyeGeo = m_scene.frame.toGeodetic(view.eye);
+    const double eyeMsl = eyeGeo.height - (m_scene.geoid ? m_scene.geoid->undulation(eyeGeo.lat, eyeGeo.lon) : 0.0);
+    u.cameraUp = glm::vec4(glm::vec3(view.localUp), static_cast<float>(eyeMsl));
+    u.params = glm::vec4(static_cast<float>(exag), static_cast<float>(1.0 / settings.hazeDistance),
+                         static_cast<float>(view.height), 0);
+    u.skyZenith = glm::vec4(srgbToLinear({0.33f, 0.52f, 0.78f}), 1);
+    u.skyHorizon = glm::vec4(srgbToLinear({0.80f, 0.86f, 0.92f}), 1);
+    u.haze = glm::vec4(srgbToLinear({0.78f, 0.83f, 0.88f}), 0.80f);
+    u.viewport = glm::vec4(view.width, view.height, 1.0 / view.width, 1.0 / view.height);
+    u.light = glm::vec4(0.30f, static_cast<float>(settings.hillshade), 0.85f, static_cast<float>(settings.reliefShading));
+    std::memcpy(slot.uniforms.mapped(), &u, sizeof(u));
+
+    // Cull chunks against the four side planes of the frustum, then sort near to far so early depth
+    // rejection saves fragment work (what lavapipe spends most on).
+    const double tanY = 1.0 / std::abs(view.viewProjD[1][1]);
+    const double tanX = tanY * view.width / view.height;
+    const double secX = std::sqrt(1 + tanX * tanX), secY = std::sqrt(1 + tanY * tanY);
+    m_visibleChunks.clear();
+    m_stats = {};
+    m_stats.chunksTotal = static_cast<uint32_t>(m_chunks.size());
+    std::vector<std::pair<double, uint32_t>> order;
+    for (uint32_t i = 0; i < m_chunks.size(); ++i) {
+        const Chunk& c = m_chunks[i];
+        const glm::dvec3 center = 0.5 * (c.boundsMin + c.boundsMax);
+        const double radius = 0.5 * glm::length(c.boundsMax - c.boundsMin) + std::max(0.0, exag - 1.0) * c.maxHeight;
+        const glm::dvec3 p = center - view.eye;
+        const double z = glm::dot(p, view.forward), x = glm::dot(p, view.right), y = glm::dot(p, view.up);
+        if (z < -radius) continue;
+        if (std::abs(x) - radius * secX > z * tanX) continue;
+        if (std::abs(y) - radius * secY > z * tanY) continue;
+        order.push_back({glm::length(p), i});
+    }
+    std::sort(order.begin(), order.end());
+    for (const auto& [d, i] : order) {
+        m_visibleChunks.push_back(i);
+        m_stats.triangles += m_chunks[i].indexCount / 3;
+    }
+    m_stats.chunksDrawn = static_cast<uint32_t>(m_visibleChunks.size());
+    m_drawBorders = settings.borders;
+    if (m_drawBorders) m_stats.triangles += 2ull * m_lineSegmentCount;
+    m_lineCoreWidthPx = std::max(1.5f, 0.0030f * static_cast<float>(view.height));
+    m_lineHaloWidthPx = std::max(1.0f, 0.0020f * static_cast<float>(view.height));
+
+    buildOverlay(slotIndex, view, settings);
+}
+
+void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, const RenderSettings& settings) {
+    Slot& slot = m_slots[slotIndex];
+    slot.overlayVertices = 0;
+    if (!settings.labels) return;
+    std::vector<OverlayVertex> verts;
+    // Sizes follow the output height so a 640x360 preview and a 4K render look the same.
+    const float h = static_cast<float>(view.height);
+    const float textPx = std::max(12.0f, 0.034f * h);
+    const float discR = std::max(3.0f, 0.0065f * h);
+    const float haloPx = std::max(1.5f, 0.0045f * h);
+    const glm::vec4 white(1, 1, 1, 1), ink(0.08f, 0.09f, 0.11f, 0.85f);
+    auto quad = [&](float x0, float y0, float x1, float y1, glm::vec2 uv0, glm::vec2 uv1, const glm::vec4& params) {
+        const OverlayVertex a{{x0, y0, uv0.x, uv0.y}, white, ink, params},
+            b{{x1, y0, uv1.x, uv0.y}, white, ink, params}, c{{x0, y1, uv0.x, uv1.y}, white, ink, params},
+            d{{x1, y1, uv1.x, uv1.y}, white, ink, params};
+        verts.insert(verts.end(), {a, c, b, b, c, d});
+    };
+    const terrain::GeoidModel* geoid = m_scene.geoidModel();
+    const glm::dmat3 ecefToScene = glm::transpose(m_scene.frame.enuToEcef());
+    // FreeType's SDF spans +-spread atlas pixels over the 0..1 texel range.
+    const float pxPerUnit = 2.0f * m_font->spread() * textPx / m_font->pixelSize();
+    // Markers first, then names: each name takes the first of four positions around its marker that
+    // overlaps no marker or earlier name (scene order is priority order). Full collision handling with
+    // hysteresis comes with the label layer of the story.
+    struct Rect {
+        float x0, y0, x1, y1;
+        bool overlaps(const Rect& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+    };
+    struct Anchor {
+        float x, y;
+        const story::Place* place;
+    };
+    std::vector<Anchor> anchors;
+    std::vector<Rect> taken;
+    for (const auto& place : m_scene.markers) {
+        const double hMsl = terrain::meshHeight(m_scene.dem, place.lat, place.lon);
+        if (std::isnan(hMsl)) continue;
+        const double n = geoid ? geoid->undulation(place.lat, place.lon) : 0.0;
+        const glm::dvec3 anchor = m_scene.frame.fromGeodetic({place.lat, place.lon, n}) +
+                                  ecefToScene * geo::ellipsoidNormal(place.lat, place.lon) * (hMsl * settings.exaggeration);
+        const auto sp = projectToScreen(view, anchor);
+        if (!sp || sp->x < -discR || sp->y < -discR || sp->x > view.width + discR || sp->y > view.height + discR)
+            continue;
+        const float x = static_cast<float>(sp->x), y = static_cast<float>(sp->y);
+        const float r = discR + haloPx + 1;
+        quad(x - r, y - r, x + r, y + r, {-r, -r}, {r, r}, {1, haloPx, discR, 0});
+        anchors.push_back({x, y, &place});
+        taken.push_back({x - r, y - r, x + r, y + r});
+    }
+    for (size_t i = 0; i < anchors.size(); ++i) {
+        const Anchor& a = anchors[i];
+        const std::string& label = a.place->nameAscii.empty() ? a.place->name : a.place->nameAscii;
+        const TextLayout probe = layoutText(*m_font, label, 0, 0, textPx);
+        const float width = probe.maxX - probe.minX, gap = discR * 1.2f;
+        const float capHalf = 0.36f * textPx;  // baseline offset that centres capitals on the marker
+        const float candidates[4][2] = {{a.x + gap, a.y + capHalf},
+                                        {a.x - gap - width, a.y + capHalf},
+                                        {a.x + gap * 0.5f, a.y - gap - capHalf * 0.3f},
+                                        {a.x + gap * 0.5f, a.y + gap + capHalf * 2.2f}};
+        const float pad = haloPx;
+        Rect chosen{};
+        float bx = candidates[0][0], by = candidates[0][1];
+        for (const auto& c : candidates) {
+            const Rect box{c[0] - pad, c[1] - capHalf * 2.0f - pad, c[0] + width + pad, c[1] + capHalf * 0.6f + pad};
+            bool free = true;
+            for (size_t k = 0; k < taken.size() && free; ++k)
+                free = k == i || !taken[k].overlaps(box);  // a name may touch its own marker
+            if (free || &c == &candidates[0]) {
+                bx = c[0];
+                by = c[1];
+                chosen = box;
+            }
+            if (free) break;
+        }
+        taken.push_back(chosen);
+        const TextLayout text = layoutText(*m_font, label, bx, by, textPx);
+        for (const auto& g : text.quads)
+            quad(g.x0, g.y0, g.x1, g.y1, {g.u0, g.v0}, {g.u1, g.v1}, {0, haloPx, pxPerUnit, 0});
+        m_stats.labelsDrawn++;
+    }
+    verts.resize(std::min<size_t>(verts.size(), kMaxOverlayVertices));
+    std::memcpy(slot.overlay.mapped(), verts.data(), verts.size() * sizeof(OverlayVertex));
+    slot.overlayVertices = static_cast<uint32_t>(verts.size());
+}
+
+void SceneRenderer::draw(VkCommandBuffer cmd, uint32_t slotIndex) {
+    Slot& slot = m_slots.at(slotIndex);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_layout, 0, 1, &slot.set, 0, nullptr);
+
+    DrawPush push{};
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_terrainPipeline);
+    VkDeviceSize zero = 0;
+    VkBuffer vb = m_terrainVertices.handle();
+    vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &zero);
+    vkCmdBindIndexBuffer(cmd, m_terrainIndices.handle(), 0, VK_INDEX_TYPE_UINT32);
+    for (uint32_t i : m_visibleChunks) {
+        const Chunk& c = m_chunks[i];
+        push.originFromCamera = glm::vec4(glm::vec3(c.origin - m_eye), 0);  // the double -> float boundary
+        vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push),
+                           &push);
+        vkCmdDrawIndexed(cmd, c.indexCount, 1, c.firstIndex, c.vertexOffset, 0);
+    }
+
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_skyPipeline);
+    vkCmdDraw(cmd, 3, 1, 0, 0);
+
+    if (m_lineSegmentCount && m_drawBorders) {
+        // The Afghanistan-Pakistan border: a light core with a dark halo reads on any terrain.
+        push.originFromCamera = glm::vec4(glm::vec3(m_lineOrigin - m_eye), 0);
+        push.color = glm::vec4(0.98f, 0.93f, 0.82f, 1.0f);
+        push.haloColor = glm::vec4(0.10f, 0.08f, 0.10f, 0.75f);
+        push.style = glm::vec4(m_lineCoreWidthPx, m_lineHaloWidthPx, 0, 0);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_linePipeline);
+        vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push),
+                           &push);
+        VkBuffer lb = m_lineSegments.handle();
+        vkCmdBindVertexBuffers(cmd, 0, 1, &lb, &zero);
+        vkCmdDraw(cmd, 6, m_lineSegmentCount, 0, 0);
+    }
+
+    if (slot.overlayVertices) {
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_overlayPipeline);
+        VkBuffer ob = slot.overlay.handle();
+        vkCmdBindVertexBuffers(cmd, 0, 1, &ob, &zero);
+        vkCmdDraw(cmd, slot.overlayVertices, 1, 0, 0);
+    }
+}
+
+}  // namespace fl::render

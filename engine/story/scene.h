@@ -1,0 +1,41 @@
+// story/scene.h — what a frame shows: the terrain source, the map layers and the marked places.
+// Owns: the scene description (file paths, defaults to the embedded Kandahar assets) and loading it into
+// memory with errors that name the file. The scene frame (local ENU) is centred on the terrain.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/geodesy.h"
+#include "core/result.h"
+#include "story/geodata.h"
+#include "terrain/dem.h"
+#include "terrain/geoid.h"
+
+namespace fl::story {
+
+struct SceneOptions {
+    // Defaults: the embedded assets (GMTED2010 90" DEM, OSM border, GeoNames places, EGM96 geoid).
+    std::string demPath = std::string(FRONTLINE_ASSET_DIR) + "/dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif";
+    std::string geoidPath = std::string(FRONTLINE_ASSET_DIR) + "/geoid/egm96_15_afpak.tif";  // "" = no geoid
+    std::string bordersPath = std::string(FRONTLINE_ASSET_DIR) + "/vector/afpak_borders.geojson";
+    std::string placesPath = std::string(FRONTLINE_ASSET_DIR) + "/vector/places.geojson";
+    // Places shown with a marker and a name (GeoNames ASCII names).
+    std::vector<std::string> markers = {"Kandahar", "Spin Boldak", "Chaman", "Quetta"};
+    terrain::DemImportOptions dem;
+};
+
+struct Scene {
+    geo::EnuFrame frame;  // local ENU at the DEM's centre, on the ellipsoid
+    terrain::DemGrid dem;
+    std::optional<terrain::GeoidModel> geoid;
+    std::vector<Polyline> borders;
+    std::vector<Place> markers;
+
+    const terrain::GeoidModel* geoidModel() const { return geoid ? &*geoid : nullptr; }
+};
+
+Result<Scene> loadScene(const SceneOptions& options = {});
+
+}  // namespace fl::story

@@ -1,0 +1,66 @@
+#include "story/views.h"
+
+#include <algorithm>
+
+#include "core/parse.h"
+#include "terrain/geoid.h"
+
+namespace fl::story {
+
+const std::vector<CameraSpec>& namedViews() {
+    // Framed on the DEM at exaggeration 2. Kandahar 31.61N 65.71E, Spin Boldak 31.01N 66.40E,
+    // Chaman 30.92N 66.45E, Quetta 30.18N 67.00E.
+    static const std::vector<CameraSpec> views = {
+        {"kandahar-overview",
+         "Wide oblique from the north-west: Kandahar city to the Spin Boldak-Chaman crossing and Quetta",
+         31.85, 65.35, 26000, 140, -24, 42},
+        {"spin-boldak", "Closer, looking south-east over the Wesh-Chaman border crossing", 31.30, 66.02, 21000, 135,
+         -26, 40},
+        {"region-top-down", "Top-down over the Kandahar region", 31.0, 66.0, 420000, 0, -90, 40},
+    };
+    return views;
+}
+
+const CameraSpec* findView(std::string_view name) {
+    for (const auto& v : namedViews())
+        if (v.name == name) return &v;
+    return nullptr;
+}
+
+std::string viewNames() {
+    std::string out;
+    for (const auto& v : namedViews()) out += (out.empty() ? "" : ", ") + v.name;
+    return out;
+}
+
+Result<CameraSpec> parseCameraSpec(std::string_view text) {
+    auto values = parseDoubleList(text, 5, "--camera");
+    if (!values) return Error{values.error().message + " (expected LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG)"};
+    const auto& v = *values;
+    if (v[0] < -90 || v[0] > 90) return Error{"--camera: latitude " + std::to_string(v[0]) + " is outside -90..90"};
+    if (v[1] < -180 || v[1] > 180)
+        return Error{"--camera: longitude " + std::to_string(v[1]) + " is outside -180..180"};
+    if (v[4] < -90 || v[4] > 90) return Error{"--camera: pitch " + std::to_string(v[4]) + " is outside -90..90"};
+    CameraSpec spec;
+    spec.name = "camera";
+    spec.lat = v[0];
+    spec.lon = v[1];
+    spec.altitudeMsl = v[2];
+    spec.heading = v[3];
+    spec.pitch = v[4];
+    return spec;
+}
+
+CameraPose toPose(const CameraSpec& s, const terrain::GeoidModel* geoid) {
+    CameraPose p;
+    p.lat = s.lat;
+    p.lon = s.lon;
+    p.altitude = s.altitudeMsl + (geoid ? geoid->undulation(s.lat, s.lon) : 0.0);
+    p.heading = s.heading;
+    // Exactly straight down makes heading degenerate; a hair off keeps "up on screen" = heading.
+    p.pitch = std::max(-89.99, std::min(89.99, s.pitch));
+    p.fovY = s.fovY;
+    return p;
+}
+
+}  // namespace fl::story

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs everything Frontline needs on Debian bookworm (as root; idempotent: apt-get skips what is there).
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers   # Vulkan + lavapipe + validation
+  libglfw3-dev libglm-dev libimgui-dev libtinygltf-dev               # window, math, UI, glTF
+  libgtest-dev libgmock-dev                                          # tests
+  libgdal-dev                                                        # rasters and vectors (GDAL/OGR)
+  libpng-dev                                                         # PNG frames and golden images
+  libfreetype-dev                                                    # label glyphs (SDF)
+  xvfb xauth                                                         # the window test without a display
+  clang libclang-rt-14-dev                                           # sanitizers (ASan+UBSan), libFuzzer
+)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,23 @@
+#version 450
+#extension GL_GOOGLE_include_directive : require
+#include "shared/common.glsl"
+
+// Screen-space overlay: label glyphs and place markers, positioned in pixels by the CPU.
+layout(location = 0) in vec4 inPosUv;   // xy: pixels (y down), zw: atlas uv
+layout(location = 1) in vec4 inColor;   // fill colour, premultiplied, output space
+layout(location = 2) in vec4 inHalo;    // halo colour
+layout(location = 3) in vec4 inParams;  // x: 0 glyph / 1 disc, y: halo px, z: glyph px per SDF unit / disc radius px
+
+layout(location = 0) out vec2 outUv;
+layout(location = 1) out vec4 outColor;
+layout(location = 2) out vec4 outHalo;
+layout(location = 3) out vec4 outParams;
+
+void main() {
+    vec2 ndc = inPosUv.xy * frame.viewport.zw * 2.0 - 1.0;
+    outUv = inPosUv.zw;
+    outColor = inColor;
+    outHalo = inHalo;
+    outParams = inParams;
+    gl_Position = vec4(ndc, 0.5, 1.0);  // drawn last, without depth test
+}
