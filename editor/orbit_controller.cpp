@@ -13,8 +13,8 @@ void OrbitController::setPose(const CameraPose& pose, double exaggeration) {
     m_pitch = std::clamp(pose.pitch, -89.5, -2.0);
     m_fovY = pose.fovY;
     const ViewState view = computeView(m_scene.frame, pose, 16, 9);
-    auto hit = terrain::raycastTerrain(m_scene.dem, m_scene.geoidModel(), m_scene.frame, exaggeration, view.eye,
-                                       view.forward);
+    auto hit =
+        terrain::raycastTerrain(m_scene.dem, m_scene.geoidModel(), m_scene.frame, exaggeration, view.eye, view.forward);
     if (hit) {
         m_pivot = hit->position;
         m_distance = hit->distance;

@@ -9,7 +9,9 @@
 
 namespace fl::app {
 
-void printError(const std::string& message) { std::fprintf(stderr, "frontline: error: %s\n", message.c_str()); }
+void printError(const std::string& message) {
+    std::fprintf(stderr, "frontline: error: %s\n", message.c_str());
+}
 
 namespace {
 

@@ -160,9 +160,8 @@ int runWindow(const Command& cmd) {
         ImGui_ImplGlfw_ScrollCallback(w, 0, dy);
         if (!ImGui::GetIO().WantCaptureMouse) static_cast<InputState*>(glfwGetWindowUserPointer(w))->wheel += dy;
     });
-    glfwSetFramebufferSizeCallback(window, [](GLFWwindow* w, int, int) {
-        static_cast<InputState*>(glfwGetWindowUserPointer(w))->resized = true;
-    });
+    glfwSetFramebufferSizeCallback(
+        window, [](GLFWwindow* w, int, int) { static_cast<InputState*>(glfwGetWindowUserPointer(w))->resized = true; });
 
     render::RenderSettings settings = cmd.common.settings;
     const story::CameraSpec start = cmd.render.camera ? *cmd.render.camera : *story::findView("kandahar-overview");
@@ -228,7 +227,8 @@ int runWindow(const Command& cmd) {
         ImGui::Text("Camera: %.4f N  %.4f E  %.0f m MSL", pose.lat, pose.lon, pose.altitude - geoidN);
         ImGui::Text("Heading %.1f  Pitch %.1f", pose.heading, pose.pitch);
         if (pick)
-            ImGui::Text("Cursor: %.4f N  %.4f E  %.0f m", pick->position.lat, pick->position.lon, pick->position.height);
+            ImGui::Text("Cursor: %.4f N  %.4f E  %.0f m", pick->position.lat, pick->position.lon,
+                        pick->position.height);
         else
             ImGui::TextUnformatted("Cursor: (sky)");
         ImGui::Separator();

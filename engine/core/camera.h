@@ -20,13 +20,13 @@ struct CameraPose {
 };
 
 struct ViewState {
-    glm::dvec3 eye;          // scene frame, double
-    glm::dvec3 forward;      // scene frame, unit
-    glm::dvec3 right, up;    // scene frame, unit (screen right / screen up)
-    glm::dvec3 localUp;      // ellipsoid normal at the eye
-    glm::mat4 viewProj;      // camera-relative (the eye is the origin), reversed-Z, Vulkan clip space
+    glm::dvec3 eye;        // scene frame, double
+    glm::dvec3 forward;    // scene frame, unit
+    glm::dvec3 right, up;  // scene frame, unit (screen right / screen up)
+    glm::dvec3 localUp;    // ellipsoid normal at the eye
+    glm::mat4 viewProj;    // camera-relative (the eye is the origin), reversed-Z, Vulkan clip space
     glm::mat4 invViewProj;
-    glm::dmat4 viewProjD;    // the same in double, for CPU projection of labels
+    glm::dmat4 viewProjD;  // the same in double, for CPU projection of labels
     double width = 1, height = 1;
     double nearPlane = 0.5;
 };

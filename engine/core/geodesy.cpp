@@ -54,9 +54,15 @@ EnuFrame::EnuFrame(const Geodetic& origin) : m_origin(origin), m_originEcef(geod
 glm::dvec3 EnuFrame::fromEcef(const glm::dvec3& ecef) const {
     return glm::transpose(m_enuToEcef) * (ecef - m_originEcef);
 }
-glm::dvec3 EnuFrame::toEcef(const glm::dvec3& enu) const { return m_enuToEcef * enu + m_originEcef; }
-glm::dvec3 EnuFrame::dirFromEcef(const glm::dvec3& d) const { return glm::transpose(m_enuToEcef) * d; }
-glm::dvec3 EnuFrame::dirToEcef(const glm::dvec3& d) const { return m_enuToEcef * d; }
+glm::dvec3 EnuFrame::toEcef(const glm::dvec3& enu) const {
+    return m_enuToEcef * enu + m_originEcef;
+}
+glm::dvec3 EnuFrame::dirFromEcef(const glm::dvec3& d) const {
+    return glm::transpose(m_enuToEcef) * d;
+}
+glm::dvec3 EnuFrame::dirToEcef(const glm::dvec3& d) const {
+    return m_enuToEcef * d;
+}
 
 double surfaceDistance(double lat1, double lon1, double lat2, double lon2) {
     constexpr double kMeanRadius = 6371008.8;

@@ -14,8 +14,12 @@ inline constexpr double kSemiMinor = kSemiMajor * (1.0 - kFlattening);
 inline constexpr double kEcc2 = kFlattening * (2.0 - kFlattening);  // first eccentricity squared
 inline constexpr double kPi = 3.14159265358979323846;
 
-inline constexpr double radians(double deg) { return deg * (kPi / 180.0); }
-inline constexpr double degrees(double rad) { return rad * (180.0 / kPi); }
+inline constexpr double radians(double deg) {
+    return deg * (kPi / 180.0);
+}
+inline constexpr double degrees(double rad) {
+    return rad * (180.0 / kPi);
+}
 
 struct Geodetic {
     double lat = 0;     // degrees, north positive
@@ -42,8 +46,8 @@ public:
     const glm::dvec3& originEcef() const { return m_originEcef; }
 
     glm::dvec3 fromEcef(const glm::dvec3& ecef) const;  // ECEF point -> local ENU point
-    glm::dvec3 toEcef(const glm::dvec3& enu) const;      // local ENU point -> ECEF point
-    glm::dvec3 dirFromEcef(const glm::dvec3& d) const;   // rotate a direction only
+    glm::dvec3 toEcef(const glm::dvec3& enu) const;     // local ENU point -> ECEF point
+    glm::dvec3 dirFromEcef(const glm::dvec3& d) const;  // rotate a direction only
     glm::dvec3 dirToEcef(const glm::dvec3& d) const;
 
     glm::dvec3 fromGeodetic(const Geodetic& g) const { return fromEcef(geodeticToEcef(g)); }

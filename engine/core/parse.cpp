@@ -22,8 +22,8 @@ Result<std::vector<double>> parseDoubleList(std::string_view text, int count, st
     size_t start = 0;
     while (true) {
         const size_t comma = text.find(',', start);
-        const std::string_view part = text.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                                          : comma - start);
+        const std::string_view part =
+            text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         auto v = parseDouble(part, what);
         if (!v) return v.error();
         out.push_back(*v);

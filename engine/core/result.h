@@ -26,15 +26,27 @@ public:
     bool ok() const { return std::holds_alternative<T>(m_v); }
     explicit operator bool() const { return ok(); }
 
-    T& value() & { assert(ok()); return std::get<T>(m_v); }
-    const T& value() const& { assert(ok()); return std::get<T>(m_v); }
-    T&& value() && { assert(ok()); return std::get<T>(std::move(m_v)); }
+    T& value() & {
+        assert(ok());
+        return std::get<T>(m_v);
+    }
+    const T& value() const& {
+        assert(ok());
+        return std::get<T>(m_v);
+    }
+    T&& value() && {
+        assert(ok());
+        return std::get<T>(std::move(m_v));
+    }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
 
-    const Error& error() const { assert(!ok()); return std::get<Error>(m_v); }
+    const Error& error() const {
+        assert(!ok());
+        return std::get<Error>(m_v);
+    }
 
 private:
     std::variant<T, Error> m_v;

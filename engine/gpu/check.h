@@ -25,9 +25,8 @@ private:
 
 }  // namespace fl::gpu
 
-#define VK_CHECK(call)                                                                 \
-    do {                                                                               \
-        const VkResult vk_check_result_ = (call);                                      \
-        if (vk_check_result_ < 0)                                                      \
-            ::fl::gpu::throwVulkanError(vk_check_result_, #call, __FILE__, __LINE__);  \
+#define VK_CHECK(call)                                                                                      \
+    do {                                                                                                    \
+        const VkResult vk_check_result_ = (call);                                                           \
+        if (vk_check_result_ < 0) ::fl::gpu::throwVulkanError(vk_check_result_, #call, __FILE__, __LINE__); \
     } while (0)

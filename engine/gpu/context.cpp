@@ -14,21 +14,31 @@ constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
 
 const char* typeName(VkPhysicalDeviceType t) {
     switch (t) {
-        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
-        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
-        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
-        case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
-        default: return "other";
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+            return "discrete GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+            return "integrated GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+            return "virtual GPU";
+        case VK_PHYSICAL_DEVICE_TYPE_CPU:
+            return "CPU";
+        default:
+            return "other";
     }
 }
 
 int typeScore(VkPhysicalDeviceType t) {
     switch (t) {
-        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
-        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 3;
-        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-        case VK_PHYSICAL_DEVICE_TYPE_CPU: return 1;
-        default: return 0;
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+            return 4;
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+            return 3;
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+            return 2;
+        case VK_PHYSICAL_DEVICE_TYPE_CPU:
+            return 1;
+        default:
+            return 0;
     }
 }
 
@@ -124,8 +134,9 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
     std::vector<const char*> layers;
     bool validation = options.validation;
     if (validation && !layerAvailable(kValidationLayer)) {
-        log::warn("validation requested but VK_LAYER_KHRONOS_validation is not installed "
-                  "(apt-get install vulkan-validationlayers)");
+        log::warn(
+            "validation requested but VK_LAYER_KHRONOS_validation is not installed "
+            "(apt-get install vulkan-validationlayers)");
         validation = false;
     }
     if (validation) {
@@ -139,7 +150,8 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
     app.apiVersion = VK_API_VERSION_1_2;
 
     VkDebugUtilsMessengerCreateInfoEXT dbg{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
-    dbg.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+    dbg.messageSeverity =
+        VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
     dbg.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
                       VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
     dbg.pfnUserCallback = debugCallback;
@@ -170,8 +182,7 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
     vkEnumeratePhysicalDevices(ctx->m_instance, &count, nullptr);
     std::vector<VkPhysicalDevice> devices(count);
     vkEnumeratePhysicalDevices(ctx->m_instance, &count, devices.data());
-    if (count == 0)
-        return Error{"no Vulkan device found; install a GPU driver or mesa-vulkan-drivers (lavapipe)"};
+    if (count == 0) return Error{"no Vulkan device found; install a GPU driver or mesa-vulkan-drivers (lavapipe)"};
 
     int chosen = -1, family = -1;
     if (options.deviceIndex >= 0) {
@@ -281,6 +292,8 @@ void Context::submitAndWait(const std::function<void(VkCommandBuffer)>& record) 
     vkFreeCommandBuffers(m_device, m_uploadPool, 1, &cmd);
 }
 
-void Context::waitIdle() const { VK_CHECK(vkDeviceWaitIdle(m_device)); }
+void Context::waitIdle() const {
+    VK_CHECK(vkDeviceWaitIdle(m_device));
+}
 
 }  // namespace fl::gpu

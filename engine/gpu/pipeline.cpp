@@ -1,8 +1,8 @@
 #include "gpu/pipeline.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <cstring>
+#include <fstream>
 #include <iterator>
 
 #include "gpu/check.h"
@@ -71,8 +71,8 @@ Pipeline createGraphicsPipeline(Context& ctx, const GraphicsPipelineDesc& d) {
     ds.depthCompareOp = d.depthCompare;
 
     VkPipelineColorBlendAttachmentState blend{};
-    blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT |
-                           VK_COLOR_COMPONENT_A_BIT;
+    blend.colorWriteMask =
+        VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
     if (d.alphaBlend) {
         blend.blendEnable = VK_TRUE;
         blend.srcColorBlendFactor = VK_BLEND_FACTOR_ONE;

@@ -42,9 +42,9 @@ bool isHostVisible(Context& ctx, VkDeviceMemory, uint32_t typeBits, MemoryUsage 
     if (usage != MemoryUsage::GpuOnly) return true;
     if (ctx.forceStaging()) return false;
     const uint32_t t = ctx.findMemoryType(typeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-    return t != UINT32_MAX && t == ctx.findMemoryType(typeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT |
-                                                                     VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                                     VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    return t != UINT32_MAX &&
+           t == ctx.findMemoryType(typeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT | VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                                 VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
 }
 
 }  // namespace
@@ -65,7 +65,9 @@ Buffer::Buffer(Context& ctx, VkDeviceSize size, VkBufferUsageFlags usage, Memory
         VK_CHECK(vkMapMemory(ctx.device(), m_memory, 0, VK_WHOLE_SIZE, 0, &m_mapped));
 }
 
-Buffer::Buffer(Buffer&& o) noexcept { *this = std::move(o); }
+Buffer::Buffer(Buffer&& o) noexcept {
+    *this = std::move(o);
+}
 Buffer& Buffer::operator=(Buffer&& o) noexcept {
     if (this != &o) {
         release();
@@ -77,7 +79,9 @@ Buffer& Buffer::operator=(Buffer&& o) noexcept {
     }
     return *this;
 }
-Buffer::~Buffer() { release(); }
+Buffer::~Buffer() {
+    release();
+}
 
 void Buffer::release() {
     if (!m_ctx) return;
@@ -126,7 +130,9 @@ Image::Image(Context& ctx, const ImageDesc& desc) : m_ctx(&ctx), m_desc(desc) {
     VK_CHECK(vkCreateImageView(ctx.device(), &vi, nullptr, &m_view));
 }
 
-Image::Image(Image&& o) noexcept { *this = std::move(o); }
+Image::Image(Image&& o) noexcept {
+    *this = std::move(o);
+}
 Image& Image::operator=(Image&& o) noexcept {
     if (this != &o) {
         release();
@@ -138,7 +144,9 @@ Image& Image::operator=(Image&& o) noexcept {
     }
     return *this;
 }
-Image::~Image() { release(); }
+Image::~Image() {
+    release();
+}
 
 void Image::release() {
     if (!m_ctx) return;
@@ -175,8 +183,8 @@ void transitionImage(VkCommandBuffer cmd, VkImage image, VkImageAspectFlags aspe
     b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
     b.image = image;
     b.subresourceRange = {aspect, 0, 1, 0, 1};
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 0, nullptr,
-                         0, nullptr, 1, &b);
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 0, nullptr, 0,
+                         nullptr, 1, &b);
 }
 
 }  // namespace fl::gpu

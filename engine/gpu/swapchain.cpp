@@ -18,7 +18,9 @@ VkFormat chooseSurfaceFormat(Context& ctx) {
     return formats.empty() ? VK_FORMAT_B8G8R8A8_UNORM : formats[0].format;
 }
 
-Swapchain::Swapchain(Context& ctx) : m_ctx(ctx) { m_format = chooseSurfaceFormat(ctx); }
+Swapchain::Swapchain(Context& ctx) : m_ctx(ctx) {
+    m_format = chooseSurfaceFormat(ctx);
+}
 
 Swapchain::~Swapchain() {
     destroyViews();

@@ -23,9 +23,9 @@ Status writePng(const std::string& path, const ImageRgba8& image);
 Result<ImageRgba8> readPng(const std::string& path);
 
 struct ImageDiff {
-    double meanAbsDiff = 0;     // mean over all RGB channels, 0..255
-    double fractionOver = 0;    // fraction of pixels whose largest channel difference exceeds the threshold
-    int maxDiff = 0;            // largest channel difference
+    double meanAbsDiff = 0;   // mean over all RGB channels, 0..255
+    double fractionOver = 0;  // fraction of pixels whose largest channel difference exceeds the threshold
+    int maxDiff = 0;          // largest channel difference
     bool sameSize = false;
 };
 ImageDiff compareImages(const ImageRgba8& a, const ImageRgba8& b, int pixelThreshold);

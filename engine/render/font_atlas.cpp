@@ -33,15 +33,19 @@ using FacePtr = std::unique_ptr<std::remove_pointer_t<FT_Face>, FaceDeleter>;
 // Debian builds FreeType without FT_CONFIG_OPTION_ERROR_STRINGS, so FT_Error_String() returns null.
 std::string describeFtError(FT_Error error) {
     switch (error) {
-    case FT_Err_Cannot_Open_Resource: return "cannot open file";
-    case FT_Err_Unknown_File_Format: return "not a font file (unknown format)";
-    case FT_Err_Invalid_File_Format: return "corrupt or invalid font file";
-    case FT_Err_Out_Of_Memory: return "out of memory";
-    default: {
-        char text[48];
-        std::snprintf(text, sizeof(text), "FreeType error 0x%02X", unsigned(error));
-        return text;
-    }
+        case FT_Err_Cannot_Open_Resource:
+            return "cannot open file";
+        case FT_Err_Unknown_File_Format:
+            return "not a font file (unknown format)";
+        case FT_Err_Invalid_File_Format:
+            return "corrupt or invalid font file";
+        case FT_Err_Out_Of_Memory:
+            return "out of memory";
+        default: {
+            char text[48];
+            std::snprintf(text, sizeof(text), "FreeType error 0x%02X", unsigned(error));
+            return text;
+        }
     }
 }
 
@@ -69,15 +73,13 @@ struct RenderedGlyph {
 
 Status checkOptions(const std::string& path, const FontAtlasOptions& o) {
     if (o.pixelSize < 8 || o.pixelSize > 512)
-        return Error::inFile(path, "FontAtlasOptions::pixelSize " + std::to_string(o.pixelSize) +
-                                       " is outside 8..512");
+        return Error::inFile(path, "FontAtlasOptions::pixelSize " + std::to_string(o.pixelSize) + " is outside 8..512");
     // FreeType's own limits for the property; it rejects anything else.
     if (o.spread < 2 || o.spread > 32)
-        return Error::inFile(path,
-                             "FontAtlasOptions::spread " + std::to_string(o.spread) + " is outside 2..32");
+        return Error::inFile(path, "FontAtlasOptions::spread " + std::to_string(o.spread) + " is outside 2..32");
     if (o.atlasSize < 64 || o.atlasSize > 8192)
-        return Error::inFile(path, "FontAtlasOptions::atlasSize " + std::to_string(o.atlasSize) +
-                                       " is outside 64..8192");
+        return Error::inFile(path,
+                             "FontAtlasOptions::atlasSize " + std::to_string(o.atlasSize) + " is outside 64..8192");
     return Ok{};
 }
 
@@ -86,8 +88,7 @@ Result<RenderedGlyph> renderGlyph(const std::string& path, FT_Face face, char32_
     // scaled to other sizes. No embedded bitmaps: the SDF needs the outline.
     FT_Error error = FT_Load_Glyph(face, index, FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP);
     if (error)
-        return Error::inFile(path,
-                             "cannot load glyph " + codepointName(codepoint) + ": " + describeFtError(error));
+        return Error::inFile(path, "cannot load glyph " + codepointName(codepoint) + ": " + describeFtError(error));
     FT_GlyphSlot slot = face->glyph;
     if (slot->format != FT_GLYPH_FORMAT_OUTLINE)
         return Error::inFile(path, "glyph " + codepointName(codepoint) + " has no outline");
@@ -99,13 +100,13 @@ Result<RenderedGlyph> renderGlyph(const std::string& path, FT_Face face, char32_
     // on average, and `bsdf` is ~3x faster and indifferent to contour orientation.
     error = FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL);
     if (error)
-        return Error::inFile(path, "cannot rasterise glyph " + codepointName(codepoint) + ": " +
-                                       describeFtError(error));
+        return Error::inFile(path,
+                             "cannot rasterise glyph " + codepointName(codepoint) + ": " + describeFtError(error));
     if (slot->bitmap.width == 0 || slot->bitmap.rows == 0) return glyph;  // blank: advance only
     error = FT_Render_Glyph(slot, FT_RENDER_MODE_SDF);
     if (error)
-        return Error::inFile(path, "cannot build the SDF of glyph " + codepointName(codepoint) + ": " +
-                                       describeFtError(error));
+        return Error::inFile(
+            path, "cannot build the SDF of glyph " + codepointName(codepoint) + ": " + describeFtError(error));
 
     const FT_Bitmap& bitmap = slot->bitmap;
     if (bitmap.pixel_mode != FT_PIXEL_MODE_GRAY || bitmap.pitch < int(bitmap.width))
@@ -140,8 +141,8 @@ Result<FontAtlas> FontAtlas::load(const std::string& fontPath, const FontAtlasOp
     LibraryPtr library(rawLibrary);
     FT_Int spread = options.spread;
     if (FT_Error error = FT_Property_Set(library.get(), "bsdf", "spread", &spread))
-        return Error::inFile(fontPath, "FreeType rejected SDF spread " + std::to_string(spread) + ": " +
-                                           describeFtError(error));
+        return Error::inFile(fontPath,
+                             "FreeType rejected SDF spread " + std::to_string(spread) + ": " + describeFtError(error));
 
     FT_Face rawFace = nullptr;
     if (FT_Error error = FT_New_Face(library.get(), fontPath.c_str(), 0, &rawFace))
@@ -151,8 +152,8 @@ Result<FontAtlas> FontAtlas::load(const std::string& fontPath, const FontAtlasOp
         return Error::inFile(fontPath, "font has no scalable outlines, which an SDF atlas needs");
     if (face->units_per_EM == 0) return Error::inFile(fontPath, "font has units_per_EM of 0");
     if (FT_Error error = FT_Set_Pixel_Sizes(face.get(), 0, FT_UInt(options.pixelSize)))
-        return Error::inFile(fontPath, "cannot set pixel size " + std::to_string(options.pixelSize) + ": " +
-                                           describeFtError(error));
+        return Error::inFile(
+            fontPath, "cannot set pixel size " + std::to_string(options.pixelSize) + ": " + describeFtError(error));
     if (FT_Get_Char_Index(face.get(), kFallback) == 0)
         return Error::inFile(fontPath, "font has no '?' glyph, which stands in for missing characters");
 
@@ -210,9 +211,8 @@ Result<FontAtlas> FontAtlas::load(const std::string& fontPath, const FontAtlasOp
             }
             if (penX + g->width + kPadding > size || shelfY + g->height + kPadding > size)
                 return Error::inFile(fontPath, "glyphs at pixelSize " + std::to_string(options.pixelSize) +
-                                                   " and spread " + std::to_string(options.spread) +
-                                                   " do not fit a " + std::to_string(size) + "x" +
-                                                   std::to_string(size) +
+                                                   " and spread " + std::to_string(options.spread) + " do not fit a " +
+                                                   std::to_string(size) + "x" + std::to_string(size) +
                                                    " atlas; raise atlasSize or lower pixelSize/spread");
             for (int row = 0; row < g->height; ++row)
                 std::copy_n(g->sdf.begin() + ptrdiff_t(row) * g->width, g->width,

@@ -32,11 +32,11 @@ void OffscreenRenderer::resize(int width, int height) {
     m_frames->deferRelease(std::move(m_depth));
     m_frames->deferRelease(std::move(m_readback));
     const uint32_t w = static_cast<uint32_t>(width), h = static_cast<uint32_t>(height);
-    m_color = gpu::Image(m_ctx, {w, h, kOffscreenColorFormat,
-                                 VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                                 VK_IMAGE_ASPECT_COLOR_BIT});
-    m_depth = gpu::Image(m_ctx, {w, h, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT,
-                                 VK_IMAGE_ASPECT_DEPTH_BIT});
+    m_color = gpu::Image(
+        m_ctx, {w, h, kOffscreenColorFormat, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                VK_IMAGE_ASPECT_COLOR_BIT});
+    m_depth =
+        gpu::Image(m_ctx, {w, h, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT});
     VkImageView views[2] = {m_color.view(), m_depth.view()};
     VkFramebufferCreateInfo fci{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
     fci.renderPass = m_pass;
@@ -48,8 +48,8 @@ void OffscreenRenderer::resize(int width, int height) {
     VkFramebuffer fb;
     VK_CHECK(vkCreateFramebuffer(m_ctx.device(), &fci, nullptr, &fb));
     m_framebuffer = gpu::Framebuffer(m_ctx.device(), fb);
-    m_readback = gpu::Buffer(m_ctx, VkDeviceSize(w) * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                             gpu::MemoryUsage::Readback);
+    m_readback =
+        gpu::Buffer(m_ctx, VkDeviceSize(w) * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
     m_width = width;
     m_height = height;
 }
@@ -82,7 +82,8 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {uint32_t(width), uint32_t(height), 1};
-    vkCmdCopyImageToBuffer(cmd, m_color.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m_readback.handle(), 1, &region);
+    vkCmdCopyImageToBuffer(cmd, m_color.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m_readback.handle(), 1,
+                           &region);
     VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
     toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
     toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;

@@ -53,7 +53,8 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount) {
 
     // Terrain: the whole grid, resident once; chunks carry double origins for camera-relative drawing.
     const terrain::TerrainMesh mesh = terrain::buildTerrainMesh(m_scene.dem, m_scene.geoidModel(), m_scene.frame);
-    if (mesh.indices.empty()) return Error::inFile(m_scene.dem.path, "the DEM is too small to make a mesh (needs 2x2 samples)");
+    if (mesh.indices.empty())
+        return Error::inFile(m_scene.dem.path, "the DEM is too small to make a mesh (needs 2x2 samples)");
     const VkDeviceSize vbytes = mesh.vertices.size() * sizeof(terrain::TerrainVertex);
     const VkDeviceSize ibytes = mesh.indices.size() * sizeof(uint32_t);
     m_terrainVertices = gpu::Buffer(m_ctx, vbytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
@@ -61,7 +62,8 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount) {
     m_terrainIndices = gpu::Buffer(m_ctx, ibytes, VK_BUFFER_USAGE_INDEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
     m_terrainIndices.upload(mesh.indices.data(), ibytes);
     for (const auto& c : mesh.chunks)
-        m_chunks.push_back({c.origin, c.boundsMin, c.boundsMax, c.firstIndex, c.indexCount, c.vertexOffset, c.maxHeight});
+        m_chunks.push_back(
+            {c.origin, c.boundsMin, c.boundsMax, c.firstIndex, c.indexCount, c.vertexOffset, c.maxHeight});
 
     buildLines();
 
@@ -69,10 +71,9 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount) {
     auto font = FontAtlas::load(std::string(FRONTLINE_ASSET_DIR) + "/fonts/NotoSans-Bold.ttf");
     if (!font) return font.error();
     m_font = std::make_unique<FontAtlas>(std::move(font).value());
-    m_fontImage = gpu::Image(m_ctx, {static_cast<uint32_t>(m_font->size()), static_cast<uint32_t>(m_font->size()),
-                                     VK_FORMAT_R8_UNORM,
-                                     VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
-                                     VK_IMAGE_ASPECT_COLOR_BIT});
+    m_fontImage = gpu::Image(
+        m_ctx, {static_cast<uint32_t>(m_font->size()), static_cast<uint32_t>(m_font->size()), VK_FORMAT_R8_UNORM,
+                VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, VK_IMAGE_ASPECT_COLOR_BIT});
     m_fontImage.upload(m_font->pixels().data(), m_font->pixels().size());
 
     VkSamplerCreateInfo sci{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
@@ -106,8 +107,8 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount) {
 
     m_slots.resize(slotCount);
     for (auto& s : m_slots) {
-        s.uniforms = gpu::Buffer(m_ctx, sizeof(FrameUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
-                                 gpu::MemoryUsage::Upload);
+        s.uniforms =
+            gpu::Buffer(m_ctx, sizeof(FrameUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, gpu::MemoryUsage::Upload);
         s.overlay = gpu::Buffer(m_ctx, kMaxOverlayVertices * sizeof(OverlayVertex), VK_BUFFER_USAGE_VERTEX_BUFFER_BIT,
                                 gpu::MemoryUsage::Upload);
         VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
@@ -223,8 +224,8 @@ void SceneRenderer::buildLines() {
         };
         for (size_t i = 0; i + 1 < line.points.size(); ++i) {
             const auto a = line.points[i], b = line.points[i + 1];
-            const int n = std::max(1, static_cast<int>(std::ceil(std::max(std::abs(b.lon - a.lon),
-                                                                          std::abs(b.lat - a.lat)) / step)));
+            const int n = std::max(
+                1, static_cast<int>(std::ceil(std::max(std::abs(b.lon - a.lon), std::abs(b.lat - a.lat)) / step)));
             for (int k = (i == 0 ? 0 : 1); k <= n; ++k) {
                 const double t = static_cast<double>(k) / n;
                 emit(a.lat + (b.lat - a.lat) * t, a.lon + (b.lon - a.lon) * t);
@@ -260,7 +261,8 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
     u.skyHorizon = glm::vec4(srgbToLinear({0.80f, 0.86f, 0.92f}), 1);
     u.haze = glm::vec4(srgbToLinear({0.78f, 0.83f, 0.88f}), 0.80f);
     u.viewport = glm::vec4(view.width, view.height, 1.0 / view.width, 1.0 / view.height);
-    u.light = glm::vec4(0.30f, static_cast<float>(settings.hillshade), 0.85f, static_cast<float>(settings.reliefShading));
+    u.light =
+        glm::vec4(0.30f, static_cast<float>(settings.hillshade), 0.85f, static_cast<float>(settings.reliefShading));
     std::memcpy(slot.uniforms.mapped(), &u, sizeof(u));
 
     // Cull chunks against the four side planes of the frustum, then sort near to far so early depth
@@ -335,8 +337,9 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
         const double hMsl = terrain::meshHeight(m_scene.dem, place.lat, place.lon);
         if (std::isnan(hMsl)) continue;
         const double n = geoid ? geoid->undulation(place.lat, place.lon) : 0.0;
-        const glm::dvec3 anchor = m_scene.frame.fromGeodetic({place.lat, place.lon, n}) +
-                                  ecefToScene * geo::ellipsoidNormal(place.lat, place.lon) * (hMsl * settings.exaggeration);
+        const glm::dvec3 anchor =
+            m_scene.frame.fromGeodetic({place.lat, place.lon, n}) +
+            ecefToScene * geo::ellipsoidNormal(place.lat, place.lon) * (hMsl * settings.exaggeration);
         const auto sp = projectToScreen(view, anchor);
         if (!sp || sp->x < -discR || sp->y < -discR || sp->x > view.width + discR || sp->y > view.height + discR)
             continue;

@@ -13,67 +13,28 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include "terrain/gdal_support.h"
+
 namespace fl::story {
 namespace {
 
-void registerGdalDrivers() {
-    static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
-}
-
-// GDAL prints to stderr by default. Its handler stack is per thread, so a scoped push keeps loads on other
-// threads unaffected, and GDAL's messages end up in our Error instead of the console.
-class GdalErrorCapture {
-public:
-    GdalErrorCapture() { CPLPushErrorHandlerEx(&GdalErrorCapture::handle, this); }
-    ~GdalErrorCapture() { CPLPopErrorHandler(); }
-    GdalErrorCapture(const GdalErrorCapture&) = delete;
-    GdalErrorCapture& operator=(const GdalErrorCapture&) = delete;
-
-    bool failed() const { return !m_firstFailure.empty(); }
-    // The first failure usually names the cause (e.g. a libtiff read error), the last one what GDAL gave up
-    // on; with no failure, the last warning.
-    std::string message() const {
-        if (m_firstFailure.empty()) return m_warning;
-        return m_lastFailure == m_firstFailure ? m_firstFailure : m_firstFailure + "; " + m_lastFailure;
-    }
-
-private:
-    static void CPL_STDCALL handle(CPLErr level, CPLErrorNum, const char* text) {
-        auto* self = static_cast<GdalErrorCapture*>(CPLGetErrorHandlerUserData());
-        if (!self || !text || level == CE_Debug || level == CE_None) return;
-        std::string line(text);
-        std::replace(line.begin(), line.end(), '\n', ' ');  // Error messages are one line
-        if (level == CE_Warning) {
-            self->m_warning = std::move(line);
-        } else {
-            if (self->m_firstFailure.empty()) self->m_firstFailure = line;
-            self->m_lastFailure = std::move(line);
-        }
-    }
-
-    std::string m_firstFailure, m_lastFailure, m_warning;
-};
-
-std::string withGdal(const std::string& what, const GdalErrorCapture& gdal) {
-    return gdal.message().empty() ? what : what + " (GDAL: " + gdal.message() + ")";
-}
+using terrain::GdalErrorCapture;
+using terrain::registerGdalDrivers;
+using terrain::withGdal;
 
 Result<GDALDatasetUniquePtr> openVector(const std::string& path, GdalErrorCapture& gdal) {
     registerGdalDrivers();
     VSIStatBufL stat;  // VSIStatL so /vsizip/ and friends work like plain paths
     if (VSIStatL(path.c_str(), &stat) != 0) return Error::inFile(path, "no such file");
     if (VSI_ISREG(stat.st_mode) && stat.st_size == 0) return Error::inFile(path, "is empty (0 bytes)");
-    GDALDatasetUniquePtr ds(GDALDataset::Open(
-        path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, nullptr, nullptr));
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                                              nullptr, nullptr, nullptr));
     if (!ds) {
         // Some formats are directories (e.g. a folder of shapefiles), so a directory is only refused here.
-        if (VSI_ISDIR(stat.st_mode))
-            return Error::inFile(path, withGdal("is a directory GDAL cannot read", gdal));
+        if (VSI_ISDIR(stat.st_mode)) return Error::inFile(path, withGdal("is a directory GDAL cannot read", gdal));
         GDALDriverH driver = GDALIdentifyDriverEx(path.c_str(), GDAL_OF_VECTOR, nullptr, nullptr);
         if (!driver) return Error::inFile(path, withGdal("not a vector file GDAL can read", gdal));
-        return Error::inFile(
-            path, withGdal(std::string("cannot parse as ") + GDALGetDriverShortName(driver), gdal));
+        return Error::inFile(path, withGdal(std::string("cannot parse as ") + GDALGetDriverShortName(driver), gdal));
     }
     // The GeoJSON driver parses the whole file while opening and reports bad members (e.g. a string
     // coordinate) as failures but still opens, leaving the geometry out. That is bad data, so say so.
@@ -132,8 +93,7 @@ Result<LonLat> checkedLonLat(const std::string& path, const std::string& where, 
     if (!std::isfinite(lon) || !std::isfinite(lat))
         return Error::inFile(path, where + ": coordinate is not a finite number");
     if (std::abs(lat) > 90 || std::abs(lon) > 540) {
-        return Error::inFile(path, where + ": coordinate (" + std::to_string(lon) + ", " +
-                                       std::to_string(lat) +
+        return Error::inFile(path, where + ": coordinate (" + std::to_string(lon) + ", " + std::to_string(lat) +
                                        ") is not lon/lat degrees; is the file's CRS right?");
     }
     return LonLat{lon, lat};
@@ -182,7 +142,9 @@ Error missingGeometry(const std::string& path, const std::string& where) {
     return Error::inFile(path, where + ": has no geometry (null, or of a type GDAL does not know)");
 }
 
-char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+char asciiLower(char c) {
+    return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+}
 
 }  // namespace
 
@@ -191,8 +153,8 @@ Result<std::vector<Polyline>> loadLines(const std::string& path) {
     Result<GDALDatasetUniquePtr> ds = openVector(path, gdal);
     if (!ds) return ds.error();
     std::vector<Polyline> lines;
-    Result<Ok> ok = forEachFeature(
-        path, **ds, gdal, [&](const std::string& where, OGRFeature& feature, const OGRGeometry* g) {
+    Result<Ok> ok =
+        forEachFeature(path, **ds, gdal, [&](const std::string& where, OGRFeature& feature, const OGRGeometry* g) {
             if (!g) return Result<Ok>(missingGeometry(path, where));
             return collectLines(path, where, stringField(feature, "name"), *g, lines);
         });
@@ -207,12 +169,11 @@ Result<std::vector<Place>> loadPlaces(const std::string& path) {
     if (!ds) return ds.error();
     std::vector<Place> places;
     Result<Ok> ok = forEachFeature(
-        path, **ds, gdal,
-        [&](const std::string& where, OGRFeature& feature, const OGRGeometry* g) -> Result<Ok> {
+        path, **ds, gdal, [&](const std::string& where, OGRFeature& feature, const OGRGeometry* g) -> Result<Ok> {
             if (!g) return missingGeometry(path, where);
             if (wkbFlatten(g->getGeometryType()) != wkbPoint) {
-                return Error::inFile(
-                    path, where + ": expected a Point, got " + OGRGeometryTypeToName(g->getGeometryType()));
+                return Error::inFile(path,
+                                     where + ": expected a Point, got " + OGRGeometryTypeToName(g->getGeometryType()));
             }
             if (g->IsEmpty()) return Error::inFile(path, where + ": Point is empty");
             Result<LonLat> at = checkedLonLat(path, where, g->toPoint()->getX(), g->toPoint()->getY());

@@ -12,8 +12,8 @@ const std::vector<CameraSpec>& namedViews() {
     // Chaman 30.92N 66.45E, Quetta 30.18N 67.00E.
     static const std::vector<CameraSpec> views = {
         {"kandahar-overview",
-         "Wide oblique from the north-west: Kandahar city to the Spin Boldak-Chaman crossing and Quetta",
-         31.85, 65.35, 26000, 140, -24, 42},
+         "Wide oblique from the north-west: Kandahar city to the Spin Boldak-Chaman crossing and Quetta", 31.85, 65.35,
+         26000, 140, -24, 42},
         {"spin-boldak", "Closer, looking south-east over the Wesh-Chaman border crossing", 31.30, 66.02, 21000, 135,
          -26, 40},
         {"region-top-down", "Top-down over the Kandahar region", 31.0, 66.0, 420000, 0, -90, 40},

@@ -16,51 +16,15 @@
 #include <gdalwarper.h>
 #include <ogr_spatialref.h>
 
+#include "terrain/gdal_support.h"
+
 namespace fl::terrain {
 namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
-void registerGdalDrivers() {
-    static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
-}
-
-// GDAL prints to stderr by default. Its handler stack is per thread, so a scoped push keeps loads on other
-// threads unaffected, and GDAL's messages end up in our Error instead of the console.
-class GdalErrorCapture {
-public:
-    GdalErrorCapture() { CPLPushErrorHandlerEx(&GdalErrorCapture::handle, this); }
-    ~GdalErrorCapture() { CPLPopErrorHandler(); }
-    GdalErrorCapture(const GdalErrorCapture&) = delete;
-    GdalErrorCapture& operator=(const GdalErrorCapture&) = delete;
-
-    // The first failure usually names the cause (e.g. a libtiff read error), the last one what GDAL gave up
-    // on; with no failure, the last warning.
-    std::string message() const {
-        if (m_firstFailure.empty()) return m_warning;
-        return m_lastFailure == m_firstFailure ? m_firstFailure : m_firstFailure + "; " + m_lastFailure;
-    }
-
-private:
-    static void CPL_STDCALL handle(CPLErr level, CPLErrorNum, const char* text) {
-        auto* self = static_cast<GdalErrorCapture*>(CPLGetErrorHandlerUserData());
-        if (!self || !text || level == CE_Debug || level == CE_None) return;
-        std::string line(text);
-        std::replace(line.begin(), line.end(), '\n', ' ');  // Error messages are one line
-        if (level == CE_Warning) {
-            self->m_warning = std::move(line);
-        } else {
-            if (self->m_firstFailure.empty()) self->m_firstFailure = line;
-            self->m_lastFailure = std::move(line);
-        }
-    }
-
-    std::string m_firstFailure, m_lastFailure, m_warning;
-};
-
 Error gdalError(const std::string& path, const std::string& what, const GdalErrorCapture& gdal) {
-    return Error::inFile(path, gdal.message().empty() ? what : what + " (GDAL: " + gdal.message() + ")");
+    return Error::inFile(path, withGdal(what, gdal));
 }
 
 bool isWgs84Geographic(const OGRSpatialReference& srs) {
@@ -145,28 +109,24 @@ Result<DemGrid> loadDem(const std::string& path, const DemImportOptions& options
         path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, nullptr, nullptr));
     if (!source) {
         // Some formats are directories (e.g. Arc/Info binary grids), so a directory is only refused here.
-        if (VSI_ISDIR(stat.st_mode))
-            return gdalError(path, "is a directory GDAL cannot read as a raster", gdal);
+        if (VSI_ISDIR(stat.st_mode)) return gdalError(path, "is a directory GDAL cannot read as a raster", gdal);
         GDALDriverH driver = GDALIdentifyDriverEx(path.c_str(), GDAL_OF_RASTER, nullptr, nullptr);
         if (!driver) return gdalError(path, "not a raster, or a raster format GDAL cannot read", gdal);
         return gdalError(
-            path,
-            std::string("cannot open as ") + GDALGetDriverShortName(driver) + " (truncated or corrupt?)",
-            gdal);
+            path, std::string("cannot open as ") + GDALGetDriverShortName(driver) + " (truncated or corrupt?)", gdal);
     }
     if (source->GetRasterCount() < 1) {
         char** subdatasets = source->GetMetadata("SUBDATASETS");
         const char* first = CSLFetchNameValue(subdatasets, "SUBDATASET_1_NAME");
         if (!first) return Error::inFile(path, "has no raster bands");
-        return Error::inFile(path, "has no raster bands of its own but subdatasets; open one of them, e.g. " +
-                                       std::string(first));
+        return Error::inFile(
+            path, "has no raster bands of its own but subdatasets; open one of them, e.g. " + std::string(first));
     }
 
     double gt[6];
     if (source->GetGeoTransform(gt) != CE_None) {
-        return Error::inFile(path, source->GetGCPCount() > 0
-                                       ? "is georeferenced by GCPs only; warp it first (gdalwarp)"
-                                       : "has no geotransform (not georeferenced)");
+        return Error::inFile(path, source->GetGCPCount() > 0 ? "is georeferenced by GCPs only; warp it first (gdalwarp)"
+                                                             : "has no geotransform (not georeferenced)");
     }
     for (double v : gt)
         if (!std::isfinite(v)) return Error::inFile(path, "geotransform has non-finite values");
@@ -207,18 +167,15 @@ Result<DemGrid> loadDem(const std::string& path, const DemImportOptions& options
         // Only with a nodata value: setting one makes the warper ignore the source's mask band.
         if (hasSourceNodata) GDALWarpInitSrcNoDataReal(warpOptions, sourceNodata);
         GDALWarpInitDstNoDataReal(warpOptions, std::nan(""));
-        warpOptions->papszWarpOptions =
-            CSLSetNameValue(warpOptions->papszWarpOptions, "INIT_DEST", "NO_DATA");
+        warpOptions->papszWarpOptions = CSLSetNameValue(warpOptions->papszWarpOptions, "INIT_DEST", "NO_DATA");
         // Bilinear: heights are a continuous field. 0.125 px is GDAL's usual approximation tolerance.
-        GDALDatasetH vrt =
-            GDALAutoCreateWarpedVRTEx(GDALDataset::ToHandle(source.get()), nullptr, dstWkt.c_str(),
-                                      GRA_Bilinear, 0.125, warpOptions, nullptr);
+        GDALDatasetH vrt = GDALAutoCreateWarpedVRTEx(GDALDataset::ToHandle(source.get()), nullptr, dstWkt.c_str(),
+                                                     GRA_Bilinear, 0.125, warpOptions, nullptr);
         GDALDestroyWarpOptions(warpOptions);
         if (!vrt) {
             const char* name = srs->GetName();
             return gdalError(
-                path, std::string("cannot reproject from ") + (name ? name : "its CRS") + " to WGS84 lon/lat",
-                gdal);
+                path, std::string("cannot reproject from ") + (name ? name : "its CRS") + " to WGS84 lon/lat", gdal);
         }
         warped.reset(GDALDataset::FromHandle(vrt));
         dataset = warped.get();
@@ -253,9 +210,8 @@ Result<DemGrid> loadDem(const std::string& path, const DemImportOptions& options
     grid.west = flipX ? gt[0] + srcW * gt[1] : gt[0];
     grid.north = flipY ? gt[3] + srcH * gt[5] : gt[3];
     if (grid.north > 91 || grid.south() < -91 || grid.west < -361 || grid.east() > 361) {
-        return Error::inFile(path, "extent is not valid lon/lat degrees (north edge " +
-                                       std::to_string(grid.north) + ", west edge " +
-                                       std::to_string(grid.west) + "); is the raster's CRS right?");
+        return Error::inFile(path, "extent is not valid lon/lat degrees (north edge " + std::to_string(grid.north) +
+                                       ", west edge " + std::to_string(grid.west) + "); is the raster's CRS right?");
     }
 
     // The mask band covers nodata values, alpha bands and per-dataset masks alike.
@@ -267,20 +223,20 @@ Result<DemGrid> loadDem(const std::string& path, const DemImportOptions& options
         grid.heights.resize(count);
         if (hasMask) mask.resize(count);
     } catch (const std::bad_alloc&) {
-        return Error::inFile(path, "out of memory for a " + std::to_string(outW) + " x " +
-                                       std::to_string(outH) + " grid; lower maxSamplesPerSide");
+        return Error::inFile(path, "out of memory for a " + std::to_string(outW) + " x " + std::to_string(outH) +
+                                       " grid; lower maxSamplesPerSide");
     }
 
     GDALRasterIOExtraArg extra;
     INIT_RASTERIO_EXTRA_ARG(extra);
     // Average keeps the decimated surface at the mean height of each footprint (GDAL leaves nodata out).
     extra.eResampleAlg = decimate ? GRIORA_Average : GRIORA_NearestNeighbour;
-    if (band->RasterIO(GF_Read, 0, 0, srcW, srcH, grid.heights.data(), outW, outH, GDT_Float32, 0, 0,
-                       &extra) != CE_None) {
+    if (band->RasterIO(GF_Read, 0, 0, srcW, srcH, grid.heights.data(), outW, outH, GDT_Float32, 0, 0, &extra) !=
+        CE_None) {
         return gdalError(path, "cannot read heights (truncated or corrupt file?)", gdal);
     }
-    if (hasMask && maskBand->RasterIO(GF_Read, 0, 0, srcW, srcH, mask.data(), outW, outH, GDT_Byte, 0, 0,
-                                      &extra) != CE_None) {
+    if (hasMask &&
+        maskBand->RasterIO(GF_Read, 0, 0, srcW, srcH, mask.data(), outW, outH, GDT_Byte, 0, 0, &extra) != CE_None) {
         return gdalError(path, "cannot read the nodata mask (truncated or corrupt file?)", gdal);
     }
     flipRaster(grid.heights, outW, outH, flipX, flipY);

@@ -11,13 +11,15 @@ namespace fl::terrain {
 
 namespace {
 
-double geoidAt(const GeoidModel* geoid, double lat, double lon) { return geoid ? geoid->undulation(lat, lon) : 0.0; }
+double geoidAt(const GeoidModel* geoid, double lat, double lon) {
+    return geoid ? geoid->undulation(lat, lon) : 0.0;
+}
 
 // Metres per degree of longitude / latitude on the ellipsoid at `lat`.
 glm::dvec2 metresPerDegree(double lat) {
     const double s = std::sin(geo::radians(lat));
     const double w = std::sqrt(1.0 - geo::kEcc2 * s * s);
-    const double n = geo::kSemiMajor / w;                                   // prime vertical radius
+    const double n = geo::kSemiMajor / w;                                 // prime vertical radius
     const double m = geo::kSemiMajor * (1.0 - geo::kEcc2) / (w * w * w);  // meridian radius
     return {geo::radians(1.0) * n * std::cos(geo::radians(lat)), geo::radians(1.0) * m};
 }
@@ -49,8 +51,8 @@ TerrainMesh buildTerrainMesh(const DemGrid& dem, const GeoidModel* geoid, const 
                     const float h = dem.at(c, r);
                     const glm::dvec3 base = frame.fromGeodetic({lat, lon, geoidAt(geoid, lat, lon)});
                     const glm::dvec3 up = ecefToScene * geo::ellipsoidNormal(lat, lon);
-                    const glm::dvec3 east = ecefToScene * glm::dvec3(-std::sin(geo::radians(lon)),
-                                                                     std::cos(geo::radians(lon)), 0.0);
+                    const glm::dvec3 east =
+                        ecefToScene * glm::dvec3(-std::sin(geo::radians(lon)), std::cos(geo::radians(lon)), 0.0);
                     const glm::dvec3 north = glm::cross(up, east);
                     // Central differences (one-sided at the grid's edge); rows run north to south.
                     const int cw = std::max(c - 1, 0), ce = std::min(c + 1, dem.width - 1);

@@ -62,7 +62,8 @@ void expectOneLineError(const CliRun& r, int code, const std::string& mention) {
 
 TEST(Cli, RendersANamedViewToPng) {
     const fs::path out = tempDir() / "sub dir" / "spin.png";
-    const CliRun r = run("render --view spin-boldak --size 320x180 --out '" + out.string() + "'", "FRONTLINE_VALIDATION=1");
+    const CliRun r =
+        run("render --view spin-boldak --size 320x180 --out '" + out.string() + "'", "FRONTLINE_VALIDATION=1");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.err.find("frontline: device: "), std::string::npos) << "the chosen device is printed";
     EXPECT_EQ(r.err.find("validation"), std::string::npos) << r.err;
@@ -79,7 +80,9 @@ TEST(Cli, RendersACameraSpec) {
     EXPECT_TRUE(fs::exists(out));
 }
 
-TEST(Cli, UnknownView) { expectOneLineError(run("render --view nowhere"), 2, "unknown view 'nowhere'"); }
+TEST(Cli, UnknownView) {
+    expectOneLineError(run("render --view nowhere"), 2, "unknown view 'nowhere'");
+}
 
 TEST(Cli, BadSize) {
     expectOneLineError(run("render --size 12x"), 2, "--size '12x'");
@@ -118,7 +121,7 @@ TEST(Cli, TruncatedDem) {
 TEST(Cli, NoVulkanDevice) {
     // Point the loader at a driver manifest that does not exist: no device at all.
     const CliRun r = run("render --size 64x64 --out /dev/null",
-                      "VK_ICD_FILENAMES=/nonexistent/icd.json VK_DRIVER_FILES=/nonexistent/icd.json");
+                         "VK_ICD_FILENAMES=/nonexistent/icd.json VK_DRIVER_FILES=/nonexistent/icd.json");
     expectOneLineError(r, 1, "no Vulkan device");
 }
 

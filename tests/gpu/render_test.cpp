@@ -43,8 +43,10 @@ Fixture& fixture() {
         }
         fx->ctx = std::move(ctx).value();
         auto r = render::OffscreenRenderer::create(*fx->ctx, fx->scene);
-        if (!r) ADD_FAILURE() << r.error().message;
-        else fx->renderer = std::move(r).value();
+        if (!r)
+            ADD_FAILURE() << r.error().message;
+        else
+            fx->renderer = std::move(r).value();
         return fx;
     }();
     return *f;
@@ -54,7 +56,9 @@ CameraPose viewPose(const char* name) {
     return story::toPose(*story::findView(name), fixture().scene.geoidModel());
 }
 
-bool isLight(const uint8_t* p) { return p[0] > 200 && p[1] > 200 && p[2] > 200; }
+bool isLight(const uint8_t* p) {
+    return p[0] > 200 && p[1] > 200 && p[2] > 200;
+}
 
 }  // namespace
 
@@ -71,7 +75,8 @@ protected:
 
 TEST_F(RenderTest, KandaharOverviewMatchesGolden) {
     const std::string golden = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/kandahar-overview_640x360.png";
-    const std::string actualPath = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/kandahar-overview_640x360_actual.png";
+    const std::string actualPath =
+        std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/kandahar-overview_640x360_actual.png";
     const auto image = fixture().renderer->render(viewPose("kandahar-overview"), 640, 360, {});
     const char* update = std::getenv("FRONTLINE_UPDATE_GOLDEN");
     if (update && std::string(update) == "1") {
@@ -84,8 +89,10 @@ TEST_F(RenderTest, KandaharOverviewMatchesGolden) {
     // edges by a pixel; a wrong colour ramp, camera, light or missing layer changes far more than this.
     const output::ImageDiff diff = output::compareImages(image, *expected, 24);
     const bool ok = diff.sameSize && diff.fractionOver < 0.005 && diff.meanAbsDiff < 1.5;
-    if (!ok) (void)output::writePng(actualPath, image);
-    else std::filesystem::remove(actualPath);
+    if (!ok)
+        (void)output::writePng(actualPath, image);
+    else
+        std::filesystem::remove(actualPath);
     EXPECT_TRUE(ok) << "mean abs diff " << diff.meanAbsDiff << ", " << diff.fractionOver * 100
                     << " % of pixels over threshold, max " << diff.maxDiff << "; wrote " << actualPath;
 }
@@ -123,8 +130,8 @@ TEST_F(RenderTest, MarkersSitOnTheirPlaces) {
         const auto sp = projectToScreen(view, anchor);
         ASSERT_TRUE(sp.has_value()) << place.nameAscii;
         ASSERT_TRUE(sp->x > 2 && sp->y > 2 && sp->x < w - 2 && sp->y < h - 2) << place.nameAscii << " off screen";
-        EXPECT_TRUE(isLight(image.at(int(sp->x), int(sp->y)))) << place.nameAscii << " has no marker at " << sp->x
-                                                               << "," << sp->y;
+        EXPECT_TRUE(isLight(image.at(int(sp->x), int(sp->y))))
+            << place.nameAscii << " has no marker at " << sp->x << "," << sp->y;
         // Text to the right of the marker: some light glyph pixels within the label's first 40 px.
         int light = 0;
         for (int dx = 8; dx < 48; ++dx)
@@ -162,9 +169,11 @@ TEST_F(RenderTest, BorderIsDrawnAlongTheDurandLine) {
                 const double lat = line.points[i].lat + (line.points[i + 1].lat - line.points[i].lat) * t;
                 const double lon = line.points[i].lon + (line.points[i + 1].lon - line.points[i].lon) * t;
                 const double hm = terrain::meshHeight(scene.dem, lat, lon);
-                const auto sp = std::isnan(hm) ? std::nullopt
-                                               : projectToScreen(view, scene.frame.fromGeodetic(
-                                                                           {lat, lon, scene.geoid->undulation(lat, lon) + 2.0 * hm}));
+                const auto sp =
+                    std::isnan(hm)
+                        ? std::nullopt
+                        : projectToScreen(
+                              view, scene.frame.fromGeodetic({lat, lon, scene.geoid->undulation(lat, lon) + 2.0 * hm}));
                 if (!sp) {
                     prev.reset();
                     continue;

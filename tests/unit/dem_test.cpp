@@ -71,8 +71,7 @@ protected:
     void SetUp() override {
         GDALAllRegister();
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::temp_directory_path() /
-                (std::string("frontline_") + info->test_suite_name() + "_" + info->name());
+        m_dir = fs::temp_directory_path() / (std::string("frontline_") + info->test_suite_name() + "_" + info->name());
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);
     }
@@ -292,9 +291,12 @@ TEST_F(DemTest, ProjectedRasterIsWarpedToWgs84) {
     const double gt[6] = {e0, pixel, 0, n0, 0, -pixel};
     std::copy(gt, gt + 6, spec.geoTransform);
     auto heightAt = [&](double e, double n) { return 1000 + (e - e0) / pixel + 2 * (n0 - n) / pixel; };
+    // One nodata pixel, which must not leak -9999 into its warped neighbours.
+    spec.nodata = -9999;
     const std::string path = file("utm41n.tif");
-    writeGeoTiff(path, spec,
-                 [&](int c, int r) { return heightAt(e0 + (c + 0.5) * pixel, n0 - (r + 0.5) * pixel); });
+    writeGeoTiff(path, spec, [&](int c, int r) {
+        return c == 70 && r == 20 ? -9999.0 : heightAt(e0 + (c + 0.5) * pixel, n0 - (r + 0.5) * pixel);
+    });
 
     auto dem = loadDem(path);
     ASSERT_TRUE(dem) << dem.error().message;
@@ -322,8 +324,7 @@ TEST_F(DemTest, ProjectedRasterIsWarpedToWgs84) {
     EXPECT_TRUE(std::isnan(dem->at(0, 0)));
 
     // Source pixel centres and points between them land on their heights.
-    for (auto [c, r] :
-         std::vector<std::pair<double, double>>{{50, 40}, {10.5, 70.25}, {89.75, 5.5}, {3, 3}}) {
+    for (auto [c, r] : std::vector<std::pair<double, double>>{{50, 40}, {10.5, 70.25}, {89.75, 5.5}, {3, 3}}) {
         double e = e0 + (c + 0.5) * pixel, n = n0 - (r + 0.5) * pixel;
         double lon = e, lat = n;
         ASSERT_TRUE(toLonLat->Transform(1, &lon, &lat));
@@ -335,6 +336,19 @@ TEST_F(DemTest, ProjectedRasterIsWarpedToWgs84) {
     ASSERT_TRUE(toUtm->Transform(1, &e, &n));
     ASSERT_TRUE(e > e0 + 2 * pixel && e < e0 + 98 * pixel && n < n0 - 2 * pixel && n > n0 - 78 * pixel);
     EXPECT_NEAR(dem->sampleBilinear(lat, lon), heightAt(e, n), 0.5);
+    // Heights span 1000 .. 1260 m: no 0 from outside the footprint, no -9999 from the nodata pixel.
+    EXPECT_GT(dem->minHeight, 999.0f);
+    EXPECT_LT(dem->maxHeight, 1261.0f);
+
+    // Decimated while warped: the empty corners must not be averaged in as 0 m either.
+    fl::terrain::DemImportOptions options;
+    options.maxSamplesPerSide = 25;
+    auto small = loadDem(path, options);
+    ASSERT_TRUE(small) << small.error().message;
+    EXPECT_LE(std::max(small->width, small->height), 25);
+    EXPECT_GT(small->minHeight, 999.0f);
+    EXPECT_LT(small->maxHeight, 1261.0f);
+    EXPECT_NEAR(small->sampleBilinear(lat, lon), heightAt(e, n), 8.0);  // 4 source pixels per sample
 }
 
 TEST_F(DemTest, LargeRasterIsDecimatedWithAverage) {

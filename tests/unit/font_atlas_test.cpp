@@ -45,7 +45,9 @@ protected:
 
 std::unique_ptr<FontAtlas> FontAtlasTest::s_atlas;
 
-float width(const TextLayout& layout) { return layout.maxX - layout.minX; }
+float width(const TextLayout& layout) {
+    return layout.maxX - layout.minX;
+}
 
 TEST_F(FontAtlasTest, LoadsNotoSans) {
     EXPECT_EQ(atlas().size(), 1024);
@@ -119,8 +121,8 @@ TEST_F(FontAtlasTest, CompositeGlyphsKeepTheInkOfTheirBase) {
     // Accented capitals overlap their parts (the ring touches A, the cedilla runs into C). FreeType's
     // outline SDF rasteriser reads such overlaps as outside, punching holes into the letter; adding a
     // mark must never remove ink that the base letter has.
-    for (auto [composite, base] : {std::pair{U'Å', U'A'}, {U'Ç', U'C'}, {U'ç', U'c'}, {U'Ą', U'A'},
-                                   {U'Ş', U'S'}, {U'ţ', U't'}, {U'ų', U'u'}}) {
+    for (auto [composite, base] :
+         {std::pair{U'Å', U'A'}, {U'Ç', U'C'}, {U'ç', U'c'}, {U'Ą', U'A'}, {U'Ş', U'S'}, {U'ţ', U't'}, {U'ų', U'u'}}) {
         const GlyphInfo* c = atlas().glyph(composite);
         const GlyphInfo* b = atlas().glyph(base);
         ASSERT_TRUE(c && b);
@@ -176,7 +178,9 @@ TEST_F(FontAtlasTest, ConsecutiveGlyphInkDoesNotOverlap) {
 TEST_F(FontAtlasTest, LayoutFallsBackToQuestionMarkAndSurvivesOddInput) {
     const GlyphInfo* question = atlas().glyph(U'?');
     ASSERT_NE(question, nullptr);
-    for (std::string_view text : {std::string_view("a\xFF" "b"), std::string_view("a中b")}) {
+    for (std::string_view text : {std::string_view("a\xFF"
+                                                   "b"),
+                                  std::string_view("a中b")}) {
         const TextLayout layout = layoutText(atlas(), text, 0, 0, 20.0f);
         ASSERT_EQ(layout.quads.size(), 3u);
         EXPECT_EQ(layout.quads[1].u0, question->u0);
@@ -187,8 +191,7 @@ TEST_F(FontAtlasTest, LayoutFallsBackToQuestionMarkAndSurvivesOddInput) {
     EXPECT_TRUE(empty.quads.empty());
     EXPECT_EQ(empty.minX, 5.0f);
     EXPECT_EQ(empty.maxY, 7.0f);
-    for (float bad : {0.0f, -3.0f, std::numeric_limits<float>::quiet_NaN(),
-                      std::numeric_limits<float>::infinity()})
+    for (float bad : {0.0f, -3.0f, std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity()})
         EXPECT_TRUE(layoutText(atlas(), "Chaman", 0, 0, bad).quads.empty());
 
     // '\n' moves the second line down by one line height.
@@ -230,8 +233,8 @@ TEST(FontAtlasOptionsTest, OtherSizesAndTooSmallAtlases) {
     EXPECT_NE(tooSmall.error().message.find("do not fit"), std::string::npos) << tooSmall.error().message;
     EXPECT_NE(tooSmall.error().message.find(kRegular), std::string::npos);
 
-    for (auto [pixelSize, spread, atlasSize] : {std::tuple{0, 8, 1024}, {48, 1, 1024}, {48, 33, 1024},
-                                                {48, 8, -1}, {100000, 8, 1024}}) {
+    for (auto [pixelSize, spread, atlasSize] :
+         {std::tuple{0, 8, 1024}, {48, 1, 1024}, {48, 33, 1024}, {48, 8, -1}, {100000, 8, 1024}}) {
         Result<FontAtlas> bad = FontAtlas::load(kRegular, {pixelSize, spread, atlasSize});
         EXPECT_FALSE(bad.ok()) << pixelSize << " " << spread << " " << atlasSize;
     }
@@ -246,8 +249,7 @@ TEST(FontAtlasErrorTest, MissingFileNamesThePath) {
 
 TEST(FontAtlasErrorTest, TextFileIsNotAFont) {
     namespace fs = std::filesystem;
-    const fs::path dir =
-        fs::temp_directory_path() / ("frontline_font_atlas_test_" + std::to_string(::getpid()));
+    const fs::path dir = fs::temp_directory_path() / ("frontline_font_atlas_test_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const std::string path = (dir / "not_a_font.ttf").string();
     std::ofstream(path) << "Kandahar, Spin Boldak, Lashkar Gah\nthis is not a font\n";
@@ -268,7 +270,7 @@ TEST(DecodeUtf8Test, ValidMultibyteText) {
     EXPECT_EQ(decodeUtf8("Kandahār"), U"Kandahār");
     EXPECT_EQ(decodeUtf8("Spīn Bōldak"), U"Spīn Bōldak");
     EXPECT_EQ(decodeUtf8("Lashkar Gāh"), U"Lashkar Gāh");
-    EXPECT_EQ(decodeUtf8("قندهار"), U"قندهار");           // 2-byte Arabic
+    EXPECT_EQ(decodeUtf8("قندهار"), U"قندهار");                    // 2-byte Arabic
     EXPECT_EQ(decodeUtf8("€ 中 \U0001F5FA"), U"€ 中 \U0001F5FA");  // 3- and 4-byte
     EXPECT_EQ(decodeUtf8("\xF4\x8F\xBF\xBF"), std::u32string(1, 0x10FFFF));
     EXPECT_EQ(decodeUtf8(std::string_view("a\0b", 3)), std::u32string(U"a\0b", 3));
@@ -278,16 +280,20 @@ TEST(DecodeUtf8Test, ValidMultibyteText) {
 TEST(DecodeUtf8Test, InvalidBytesBecomeReplacementCharacters) {
     const char32_t R = 0xFFFD;
     auto u = [](std::initializer_list<char32_t> c) { return std::u32string(c); };
-    EXPECT_EQ(decodeUtf8("\x80"), u({R}));                     // stray continuation
-    EXPECT_EQ(decodeUtf8("a\xFF" "b"), u({'a', R, 'b'}));      // never valid
-    EXPECT_EQ(decodeUtf8("\xC3"), u({R}));                     // truncated at the end
-    EXPECT_EQ(decodeUtf8("\xE2\x82" "A"), u({R, 'A'}));        // truncated, next byte kept
-    EXPECT_EQ(decodeUtf8("\xC0\xAF"), u({R, R}));              // overlong '/'
-    EXPECT_EQ(decodeUtf8("\xE0\x80\xAF"), u({R, R, R}));       // overlong 3-byte
-    EXPECT_EQ(decodeUtf8("\xED\xA0\x80"), u({R, R, R}));       // UTF-16 surrogate
-    EXPECT_EQ(decodeUtf8("\xF4\x90\x80\x80"), u({R, R, R, R})); // above U+10FFFF
-    EXPECT_EQ(decodeUtf8("\xF0\x9F\x97"), u({R}));             // 4-byte sequence cut short
-    EXPECT_EQ(decodeUtf8("\xC4\xC4\x81"), u({R, 0x101}));      // a lead interrupts a lead
+    EXPECT_EQ(decodeUtf8("\x80"), u({R}));  // stray continuation
+    EXPECT_EQ(decodeUtf8("a\xFF"
+                         "b"),
+              u({'a', R, 'b'}));            // never valid
+    EXPECT_EQ(decodeUtf8("\xC3"), u({R}));  // truncated at the end
+    EXPECT_EQ(decodeUtf8("\xE2\x82"
+                         "A"),
+              u({R, 'A'}));                                      // truncated, next byte kept
+    EXPECT_EQ(decodeUtf8("\xC0\xAF"), u({R, R}));                // overlong '/'
+    EXPECT_EQ(decodeUtf8("\xE0\x80\xAF"), u({R, R, R}));         // overlong 3-byte
+    EXPECT_EQ(decodeUtf8("\xED\xA0\x80"), u({R, R, R}));         // UTF-16 surrogate
+    EXPECT_EQ(decodeUtf8("\xF4\x90\x80\x80"), u({R, R, R, R}));  // above U+10FFFF
+    EXPECT_EQ(decodeUtf8("\xF0\x9F\x97"), u({R}));               // 4-byte sequence cut short
+    EXPECT_EQ(decodeUtf8("\xC4\xC4\x81"), u({R, 0x101}));        // a lead interrupts a lead
 
     // Random bytes: no crash, and only scalar values come out.
     std::mt19937 random(1234);

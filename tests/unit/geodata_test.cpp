@@ -24,8 +24,7 @@ class GeodataTest : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_dir = fs::temp_directory_path() /
-                (std::string("frontline_") + info->test_suite_name() + "_" + info->name());
+        m_dir = fs::temp_directory_path() / (std::string("frontline_") + info->test_suite_name() + "_" + info->name());
         fs::remove_all(m_dir);
         fs::create_directories(m_dir);
     }

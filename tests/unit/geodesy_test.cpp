@@ -20,10 +20,9 @@ TEST(Geodesy, KnownEcefPointsMatchProj) {
     expectNear(geodeticToEcef({0, 0, 0}), {6378137.0, 0, 0}, 1e-3);
     expectNear(geodeticToEcef({90, 0, 0}), {0, 0, 6356752.314245}, 1e-3);
     // Kandahar at its GMTED2010 height, and San Francisco.
-    expectNear(geodeticToEcef({31.6133, 65.7101, 1006}), {2236741.56478893, 4956162.6806079, 3324519.22653481},
+    expectNear(geodeticToEcef({31.6133, 65.7101, 1006}), {2236741.56478893, 4956162.6806079, 3324519.22653481}, 1e-3);
+    expectNear(geodeticToEcef({37.7749, -122.4194, 100}), {-2706217.22221133, -4261126.21261031, 3885786.74610817},
                1e-3);
-    expectNear(geodeticToEcef({37.7749, -122.4194, 100}),
-               {-2706217.22221133, -4261126.21261031, 3885786.74610817}, 1e-3);
 }
 
 TEST(Geodesy, GeodeticEcefRoundTripWithinAMillimetre) {
