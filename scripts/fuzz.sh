@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets and runs each for SECONDS (default 60) from its corpus in tests/fuzz/corpus.
+# New inputs found go to build-fuzz/corpus-<target>; crashes are written to build-fuzz/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFRONTLINE_FUZZ=ON \
+  -DFRONTLINE_BUILD_EDITOR=OFF >/dev/null
+cmake --build build-fuzz -j "$(nproc)"
+for target in dem geojson cli; do
+  mkdir -p "build-fuzz/corpus-$target"
+  echo "== fuzz_$target for ${seconds}s"
+  (cd build-fuzz && ASAN_OPTIONS=detect_leaks=1 ./tests/fuzz/fuzz_$target -max_total_time="$seconds" -max_len=65536 \
+     -rss_limit_mb=4096 "corpus-$target" "../tests/fuzz/corpus/$target" 2>&1 | tail -n 3)
+done
