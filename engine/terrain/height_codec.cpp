@@ -147,8 +147,8 @@ bool isSupportedTileSize(int width, int height) {
     return width == height && (width == 256 || width == 512);
 }
 
-Result<HeightTile> decodeHeightPng(std::span<const uint8_t> png, HeightEncoding encoding,
-                                   std::string_view sourceName, const HeightDecodeOptions& options) {
+Result<HeightTile> decodeHeightPng(std::span<const uint8_t> png, HeightEncoding encoding, std::string_view sourceName,
+                                   const HeightDecodeOptions& options) {
     const std::string name(sourceName);
     if (png.size() < sizeof kPngSignature || std::memcmp(png.data(), kPngSignature, sizeof kPngSignature) != 0)
         return Error::inFile(name, "not a PNG (" + std::to_string(png.size()) + " bytes, no PNG signature)");

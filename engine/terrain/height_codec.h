@@ -39,8 +39,8 @@ struct HeightDecodeOptions {
 // Decodes a 256x256 or 512x512 PNG (8-bit grey/RGB/RGBA/palette; alpha 0 = nodata) into metres. Errors
 // name `sourceName`: corrupt or truncated PNG, 16-bit samples, other sizes, and implausible heights
 // ("heights out of range for terrarium (min .., max ..): wrong --encoding?").
-Result<HeightTile> decodeHeightPng(std::span<const uint8_t> png, HeightEncoding encoding,
-                                   std::string_view sourceName, const HeightDecodeOptions& options = {});
+Result<HeightTile> decodeHeightPng(std::span<const uint8_t> png, HeightEncoding encoding, std::string_view sourceName,
+                                   const HeightDecodeOptions& options = {});
 
 // Terrarium PNG, heights rounded to the nearest 1/256 m and clamped to the encodable range. RGB, or RGBA
 // with alpha 0 for NaN samples when there are any. Bytes depend only on the heights (fixed zlib level,

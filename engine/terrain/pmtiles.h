@@ -46,7 +46,8 @@ private:
 
 class MemoryByteSource final : public ByteSource {
 public:
-    MemoryByteSource(std::vector<uint8_t> bytes, std::string name) : m_bytes(std::move(bytes)), m_name(std::move(name)) {}
+    MemoryByteSource(std::vector<uint8_t> bytes, std::string name)
+        : m_bytes(std::move(bytes)), m_name(std::move(name)) {}
     Result<std::vector<uint8_t>> read(uint64_t offset, uint64_t length) override;
     std::string name() const override { return m_name; }
     std::optional<uint64_t> size() const override { return m_bytes.size(); }
@@ -126,12 +127,12 @@ private:
 struct PmtilesWriteOptions {
     std::string metadataJson = "{}";
     PmtilesTileType tileType = PmtilesTileType::Png;
-    PmtilesCompression tileCompression = PmtilesCompression::None;  // what the added bytes already are
+    PmtilesCompression tileCompression = PmtilesCompression::None;      // what the added bytes already are
     PmtilesCompression internalCompression = PmtilesCompression::Gzip;  // None or Gzip
-    std::optional<uint8_t> minZoom, maxZoom;  // default: the zooms of the added tiles
-    std::optional<TileBounds> bounds;         // default: union of the added tiles' bounds
-    std::optional<LatLon> center;             // default: centre of bounds
-    std::optional<uint8_t> centerZoom;        // default: minZoom
+    std::optional<uint8_t> minZoom, maxZoom;                            // default: the zooms of the added tiles
+    std::optional<TileBounds> bounds;                                   // default: union of the added tiles' bounds
+    std::optional<LatLon> center;                                       // default: centre of bounds
+    std::optional<uint8_t> centerZoom;                                  // default: minZoom
     // The spec wants header + root directory inside the first 16 KiB so clients can fetch both at once.
     // Lower only to exercise leaf directories in tests.
     uint64_t maxRootDirectoryBytes = 16384 - PmtilesHeader::kSize;
@@ -156,9 +157,9 @@ public:
     Status finish(const std::string& path, const PmtilesWriteOptions& options) const;
 
 private:
-    std::map<uint64_t, size_t> m_tiles;                     // PMTiles tile id -> index into m_contents
-    std::vector<std::vector<uint8_t>> m_contents;           // unique tile contents, in first-added order
-    std::multimap<uint64_t, size_t> m_contentByHash;        // content hash -> index into m_contents
+    std::map<uint64_t, size_t> m_tiles;               // PMTiles tile id -> index into m_contents
+    std::vector<std::vector<uint8_t>> m_contents;     // unique tile contents, in first-added order
+    std::multimap<uint64_t, size_t> m_contentByHash;  // content hash -> index into m_contents
 };
 
 }  // namespace fl::terrain
