@@ -28,7 +28,7 @@ void OrbitController::setPose(const CameraPose& pose, double exaggeration) {
 void OrbitController::snapPivotToSurface() {
     double h = terrain::meshHeight(m_scene.dem, m_pivot.lat, m_pivot.lon);
     if (std::isnan(h)) h = 0;
-    const double n = m_scene.geoid ? m_scene.geoid->undulation(m_pivot.lat, m_pivot.lon) : 0.0;
+    const double n = m_scene.undulation(m_pivot.lat, m_pivot.lon);
     m_pivot.height = n + h * m_exaggeration;
 }
 

@@ -223,7 +223,7 @@ int runWindow(const Command& cmd) {
         ImGui::Text("Device: %s", ctx.info().name.c_str());
         ImGui::Text("Frame: %.1f ms  (%u/%u chunks, %.2f M triangles)", frameMs, renderer->stats().chunksDrawn,
                     renderer->stats().chunksTotal, renderer->stats().triangles / 1e6);
-        const double geoidN = scene.geoid ? scene.geoid->undulation(pose.lat, pose.lon) : 0.0;
+        const double geoidN = scene.undulation(pose.lat, pose.lon);
         ImGui::Text("Camera: %.4f N  %.4f E  %.0f m MSL", pose.lat, pose.lon, pose.altitude - geoidN);
         ImGui::Text("Heading %.1f  Pitch %.1f", pose.heading, pose.pitch);
         if (pick)

@@ -36,7 +36,7 @@ VkDeviceMemory allocate(Context& ctx, const VkMemoryRequirements& req, MemoryUsa
     return memory;
 }
 
-bool isHostVisible(Context& ctx, VkDeviceMemory, uint32_t typeBits, MemoryUsage usage) {
+bool isHostVisible(Context& ctx, uint32_t typeBits, MemoryUsage usage) {
     // GpuOnly memory is treated as device-only unless the device exposes a single
     // device-local+host-visible type (lavapipe, integrated GPUs) and staging is not forced.
     if (usage != MemoryUsage::GpuOnly) return true;
@@ -61,7 +61,7 @@ Buffer::Buffer(Context& ctx, VkDeviceSize size, VkBufferUsageFlags usage, Memory
     vkGetBufferMemoryRequirements(ctx.device(), m_buffer, &req);
     m_memory = allocate(ctx, req, memory);
     VK_CHECK(vkBindBufferMemory(ctx.device(), m_buffer, m_memory, 0));
-    if (isHostVisible(ctx, m_memory, req.memoryTypeBits, memory))
+    if (isHostVisible(ctx, req.memoryTypeBits, memory))
         VK_CHECK(vkMapMemory(ctx.device(), m_memory, 0, VK_WHOLE_SIZE, 0, &m_mapped));
 }
 

@@ -136,10 +136,6 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount) {
 
     m_layout = gpu::createPipelineLayout(m_ctx, {setLayout}, sizeof(DrawPush));
 
-    struct Stage {
-        const char* vert;
-        const char* frag;
-    };
     auto load = [&](const char* name) { return gpu::loadShader(m_ctx, name); };
     auto tv = load("terrain.vert"), tf = load("terrain.frag"), sv = load("sky.vert"), sf = load("sky.frag"),
          lv = load("lines.vert"), lf = load("lines.frag"), ov = load("overlay.vert"), of = load("overlay.frag");
@@ -214,7 +210,7 @@ void SceneRenderer::buildLines() {
                 havePrev = false;
                 return;
             }
-            const double n = geoid ? geoid->undulation(lat, lon) : 0.0;
+            const double n = terrain::undulationOrZero(geoid, lat, lon);
             const glm::vec4 p(glm::vec3(frame.fromGeodetic({lat, lon, n}) - m_lineOrigin), static_cast<float>(h));
             const glm::vec4 up(glm::vec3(ecefToScene * geo::ellipsoidNormal(lat, lon)), 0.0f);
             if (havePrev) segments.push_back({prevP, prevUp, p, up});
@@ -253,7 +249,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
     // direction serves the whole region.
     u.sunDir = glm::vec4(std::cos(el) * std::sin(az), std::cos(el) * std::cos(az), std::sin(el), 0);
     const geo::Geodetic eyeGeo = m_scene.frame.toGeodetic(view.eye);
-    const double eyeMsl = eyeGeo.height - (m_scene.geoid ? m_scene.geoid->undulation(eyeGeo.lat, eyeGeo.lon) : 0.0);
+    const double eyeMsl = eyeGeo.height - m_scene.undulation(eyeGeo.lat, eyeGeo.lon);
     u.cameraUp = glm::vec4(glm::vec3(view.localUp), static_cast<float>(eyeMsl));
     u.params = glm::vec4(static_cast<float>(exag), static_cast<float>(1.0 / settings.hazeDistance),
                          static_cast<float>(view.height), 0);
@@ -336,7 +332,7 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
     for (const auto& place : m_scene.markers) {
         const double hMsl = terrain::meshHeight(m_scene.dem, place.lat, place.lon);
         if (std::isnan(hMsl)) continue;
-        const double n = geoid ? geoid->undulation(place.lat, place.lon) : 0.0;
+        const double n = terrain::undulationOrZero(geoid, place.lat, place.lon);
         const glm::dvec3 anchor =
             m_scene.frame.fromGeodetic({place.lat, place.lon, n}) +
             ecefToScene * geo::ellipsoidNormal(place.lat, place.lon) * (hMsl * settings.exaggeration);

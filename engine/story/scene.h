@@ -34,6 +34,8 @@ struct Scene {
     std::vector<Place> markers;
 
     const terrain::GeoidModel* geoidModel() const { return geoid ? &*geoid : nullptr; }
+    // EGM96 undulation (m) at lat/lon; 0 without a geoid.
+    double undulation(double lat, double lon) const { return terrain::undulationOrZero(geoidModel(), lat, lon); }
 };
 
 Result<Scene> loadScene(const SceneOptions& options = {});

@@ -55,7 +55,7 @@ CameraPose toPose(const CameraSpec& s, const terrain::GeoidModel* geoid) {
     CameraPose p;
     p.lat = s.lat;
     p.lon = s.lon;
-    p.altitude = s.altitudeMsl + (geoid ? geoid->undulation(s.lat, s.lon) : 0.0);
+    p.altitude = s.altitudeMsl + terrain::undulationOrZero(geoid, s.lat, s.lon);
     p.heading = s.heading;
     // Exactly straight down makes heading degenerate; a hair off keeps "up on screen" = heading.
     p.pitch = std::max(-89.99, std::min(89.99, s.pitch));

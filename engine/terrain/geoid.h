@@ -22,4 +22,9 @@ struct GeoidModel {
 // range (about -107..+86 m for EGM96) are rejected, which catches a DEM passed by mistake.
 Result<GeoidModel> loadGeoid(const std::string& path);
 
+// The undulation where a geoid is loaded, 0 where none is (heights are then taken as ellipsoidal).
+inline double undulationOrZero(const GeoidModel* geoid, double lat, double lon) {
+    return geoid ? geoid->undulation(lat, lon) : 0.0;
+}
+
 }  // namespace fl::terrain

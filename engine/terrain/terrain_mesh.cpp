@@ -11,10 +11,6 @@ namespace fl::terrain {
 
 namespace {
 
-double geoidAt(const GeoidModel* geoid, double lat, double lon) {
-    return geoid ? geoid->undulation(lat, lon) : 0.0;
-}
-
 // Metres per degree of longitude / latitude on the ellipsoid at `lat`.
 glm::dvec2 metresPerDegree(double lat) {
     const double s = std::sin(geo::radians(lat));
@@ -36,7 +32,7 @@ TerrainMesh buildTerrainMesh(const DemGrid& dem, const GeoidModel* geoid, const 
             const int nc = std::min(cells, dem.width - 1 - c0), nr = std::min(cells, dem.height - 1 - r0);
             TerrainChunk chunk;
             const double midLat = dem.sampleLat(r0 + nr / 2), midLon = dem.sampleLon(c0 + nc / 2);
-            chunk.origin = frame.fromGeodetic({midLat, midLon, geoidAt(geoid, midLat, midLon)});
+            chunk.origin = frame.fromGeodetic({midLat, midLon, undulationOrZero(geoid, midLat, midLon)});
             chunk.vertexOffset = static_cast<int32_t>(mesh.vertices.size());
             chunk.firstIndex = static_cast<uint32_t>(mesh.indices.size());
             chunk.boundsMin = glm::dvec3(std::numeric_limits<double>::max());
@@ -49,7 +45,7 @@ TerrainMesh buildTerrainMesh(const DemGrid& dem, const GeoidModel* geoid, const 
                 for (int c = c0; c <= c0 + nc; ++c) {
                     const double lon = dem.sampleLon(c);
                     const float h = dem.at(c, r);
-                    const glm::dvec3 base = frame.fromGeodetic({lat, lon, geoidAt(geoid, lat, lon)});
+                    const glm::dvec3 base = frame.fromGeodetic({lat, lon, undulationOrZero(geoid, lat, lon)});
                     const glm::dvec3 up = ecefToScene * geo::ellipsoidNormal(lat, lon);
                     const glm::dvec3 east =
                         ecefToScene * glm::dvec3(-std::sin(geo::radians(lon)), std::cos(geo::radians(lon)), 0.0);
@@ -105,7 +101,7 @@ std::optional<RayHit> raycastTerrain(const DemGrid& dem, const GeoidModel* geoid
     auto clearance = [&](double t, geo::Geodetic& g) {
         g = frame.toGeodetic(origin + d * t);
         const double h = meshHeight(dem, g.lat, g.lon);
-        return g.height - (geoidAt(geoid, g.lat, g.lon) + exaggeration * h);
+        return g.height - (undulationOrZero(geoid, g.lat, g.lon) + exaggeration * h);
     };
     geo::Geodetic g;
     double t = 0, prevT = 0;
