@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libgmock-dev                                          # tests
   libgdal-dev                                                        # rasters and vectors (GDAL/OGR)
   libpng-dev                                                         # PNG frames and golden images
+  libcurl4-openssl-dev                                               # HTTP(S) tile sources
   libfreetype-dev                                                    # label glyphs (SDF)
   xvfb xauth                                                         # the window test without a display
   clang libclang-rt-14-dev                                           # sanitizers (ASan+UBSan), libFuzzer
