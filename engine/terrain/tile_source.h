@@ -25,6 +25,8 @@ class CancelFlag {
 public:
     void cancel() { m_cancelled.store(true, std::memory_order_relaxed); }
     bool cancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
+    // For layers below terrain (net) that take a plain atomic.
+    const std::atomic<bool>& flag() const { return m_cancelled; }
 
 private:
     std::atomic<bool> m_cancelled{false};
