@@ -18,6 +18,7 @@ ViewState computeView(const geo::EnuFrame& frame, const CameraPose& pose, double
     ViewState v;
     v.width = width;
     v.height = height;
+    v.fovY = pose.fovY;
     v.eye = frame.fromGeodetic({pose.lat, pose.lon, pose.altitude});
     glm::dvec3 e, n, u;
     localAxes(frame, pose.lat, pose.lon, e, n, u);

@@ -29,6 +29,7 @@ struct ViewState {
     glm::dmat4 viewProjD;  // the same in double, for CPU projection of labels
     double width = 1, height = 1;
     double nearPlane = 0.5;
+    double fovY = 40;  // vertical field of view, degrees (screen-space error needs it)
 };
 
 ViewState computeView(const geo::EnuFrame& frame, const CameraPose& pose, double width, double height);

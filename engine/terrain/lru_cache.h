@@ -33,8 +33,11 @@ public:
             m_index.emplace(key, m_order.begin());
             m_bytes += bytes;
         }
+        auto evicted = evictToBudget();
+        // Peak after eviction: the entry being replaced or inserted never coexists with what it pushes out
+        // in any sense a caller can observe, and the budget tests assert on what stays resident.
         m_peak = std::max(m_peak, m_bytes);
-        return evictToBudget();
+        return evicted;
     }
 
     // Marks `key` most recently used; nullptr if absent.
@@ -62,6 +65,30 @@ public:
         assert(it != m_index.end() && it->second->pins > 0);
         --it->second->pins;
         return evictToBudget();
+    }
+
+    // Evicts the least recently used unpinned entry regardless of the budget (a fixed pool that needs a
+    // free slot); nullopt when every entry is pinned.
+    // `canEvict(key, value)` vetoes entries still in use in ways the pins do not track.
+    template <typename Pred>
+    std::optional<Key> evictColdest(Pred canEvict) {
+        for (auto it = m_order.end(); it != m_order.begin();) {
+            --it;
+            if (it->pins > 0 || !canEvict(it->key, it->value)) continue;
+            Key key = it->key;
+            m_bytes -= it->bytes;
+            m_index.erase(key);
+            m_order.erase(it);
+            return key;
+        }
+        return std::nullopt;
+    }
+    std::optional<Key> evictColdest() {
+        return evictColdest([](const Key&, const Value&) { return true; });
+    }
+    bool isPinned(const Key& key) const {
+        auto it = m_index.find(key);
+        return it != m_index.end() && it->second->pins > 0;
     }
 
     bool erase(const Key& key) {

@@ -1,0 +1,143 @@
+#include "terrain/tile_selection.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace fl::terrain {
+
+double tileSampleSize(TileId tile) {
+    const TileBounds b = tileBounds(tile);
+    const double lat = geo::radians(0.5 * (b.north + b.south));
+    return 2.0 * geo::kPi * geo::kSemiMajor * std::cos(lat) / double(1u << tile.z) / kTileSize;
+}
+
+bool overlaps(const TileBounds& a, const TileBounds& b) {
+    return a.west < b.east && b.west < a.east && a.south < b.north && b.south < a.north;
+}
+
+namespace {
+
+struct Plane {
+    glm::dvec3 n;
+    double d;
+};
+
+// Clip-space planes of a Vulkan reversed-Z infinite projection, camera-relative: left, right, top, bottom,
+// near (no far plane). Gribb-Hartmann from the rows of viewProj.
+std::array<Plane, 5> frustumPlanes(const glm::dmat4& m) {
+    auto row = [&](int r) { return glm::dvec4(m[0][r], m[1][r], m[2][r], m[3][r]); };
+    const glm::dvec4 x = row(0), y = row(1), z = row(2), w = row(3);
+    const std::array<glm::dvec4, 5> p = {w + x, w - x, w + y, w - y, w - z};
+    std::array<Plane, 5> planes;
+    for (int i = 0; i < 5; ++i) {
+        const double len = glm::length(glm::dvec3(p[i]));
+        planes[i] = {glm::dvec3(p[i]) / len, p[i].w / len};
+    }
+    return planes;
+}
+
+struct Box {
+    glm::dvec3 min{std::numeric_limits<double>::max()}, max{-std::numeric_limits<double>::max()};
+    void add(const glm::dvec3& p) {
+        min = glm::min(min, p);
+        max = glm::max(max, p);
+    }
+};
+
+// Scene-frame box around the tile's surface between the height range (exaggerated), from a 5x5 lattice
+// of points at both heights plus the chord sag between lattice points (the surface bulges past them).
+Box tileBox(const SelectionView& v, TileId tile, HeightRange range) {
+    const TileBounds b = tileBounds(tile);
+    // Geoid undulation is within about +-110 m anywhere: pad so MSL heights bracket ellipsoidal ones.
+    const double lo = range.min * v.exaggeration - 110.0, hi = range.max * v.exaggeration + 110.0;
+    Box box;
+    constexpr int kN = 4;
+    for (int j = 0; j <= kN; ++j) {
+        const double lat = b.north + (b.south - b.north) * j / kN;
+        for (int i = 0; i <= kN; ++i) {
+            const double lon = b.west + (b.east - b.west) * i / kN;
+            box.add(v.frame.fromGeodetic({lat, lon, lo}));
+            box.add(v.frame.fromGeodetic({lat, lon, hi}));
+        }
+    }
+    const double step = tileSampleSize(tile) * kTileSize / kN;
+    const double sag = step * step / (8.0 * geo::kSemiMinor);
+    box.max += glm::dvec3(sag);
+    box.min -= glm::dvec3(sag);
+    return box;
+}
+
+bool outsideFrustum(const std::array<Plane, 5>& planes, const Box& box, const glm::dvec3& eye) {
+    const glm::dvec3 lo = box.min - eye, hi = box.max - eye;
+    for (const Plane& p : planes) {
+        // The box corner furthest along the plane normal; if even that is behind, the box is outside.
+        const glm::dvec3 c(p.n.x >= 0 ? hi.x : lo.x, p.n.y >= 0 ? hi.y : lo.y, p.n.z >= 0 ? hi.z : lo.z);
+        if (glm::dot(p.n, c) + p.d < 0) return true;
+    }
+    return false;
+}
+
+double boxDistance(const Box& box, const glm::dvec3& p) {
+    const glm::dvec3 q = glm::clamp(p, box.min, box.max);
+    return glm::length(p - q);
+}
+
+struct Walker {
+    const SelectionView& view;
+    const SelectionOptions& options;
+    const HeightRangeLookup& heights;
+    const AbsentLookup& absent;
+    std::array<Plane, 5> planes;
+    double pixelsPerRadian;  // screen px per unit of (size / distance)
+    Selection out;
+
+    HeightRange rangeOf(TileId t) const {
+        if (heights)
+            if (auto r = heights(t)) return *r;
+        return {};
+    }
+
+    void visit(TileId tile) {
+        ++out.visited;
+        const Box box = tileBox(view, tile, rangeOf(tile));
+        if (tile.z >= options.noCullBelowZoom && outsideFrustum(planes, box, view.view.eye)) return;
+        const double distance = boxDistance(box, view.view.eye);
+        const double sse = tileSampleSize(tile) * pixelsPerRadian / std::max(distance, 1.0);
+        bool refine = sse > options.maxScreenSpaceError && tile.z < options.maxZoom && tile.z < kMaxTileZoom;
+        if (refine && absent) {
+            // Refining into children the source lacks would only make holes: stay at this tile instead.
+            bool any = false;
+            for (TileId c : children(tile))
+                if (overlaps(tileBounds(c), options.bounds) && !absent(c)) any = true;
+            refine = any;
+        }
+        if (!refine) {
+            out.leaves.push_back({tile, sse, distance});
+            return;
+        }
+        for (TileId c : children(tile))
+            if (overlaps(tileBounds(c), options.bounds) && !(absent && absent(c))) visit(c);
+    }
+};
+
+}  // namespace
+
+Selection selectTiles(const SelectionView& view, const SelectionOptions& options, const HeightRangeLookup& heights,
+                      const AbsentLookup& absent) {
+    Walker w{view, options, heights, absent, frustumPlanes(view.view.viewProjD), 0, {}};
+    w.pixelsPerRadian = view.view.height / (2.0 * std::tan(geo::radians(view.view.fovY) * 0.5));
+    // Roots: every tile of the source's coarsest zoom that overlaps its bounds.
+    const int z = std::clamp(options.minZoom, 0, kMaxTileZoom);
+    const TileId nw = tileAt(options.bounds.north, options.bounds.west, z);
+    const TileId se = tileAt(options.bounds.south, options.bounds.east, z);
+    for (uint32_t y = nw.y; y <= se.y; ++y)
+        for (uint32_t x = nw.x; x <= se.x; ++x) {
+            const TileId t{uint8_t(z), x, y};
+            if (overlaps(tileBounds(t), options.bounds) && !(absent && absent(t))) w.visit(t);
+        }
+    return std::move(w.out);
+}
+
+}  // namespace fl::terrain
