@@ -23,7 +23,11 @@ std::string usage() {
            "  --frames N            quit after N frames\n"
            "\n"
            "common options:\n"
-           "  --dem FILE            elevation raster, any GDAL format (default: the embedded Kandahar GMTED2010)\n"
+           "  --terrain SOURCE      streamed elevation: FILE.pmtiles, https://…/x.pmtiles, an XYZ directory,\n"
+           "                        https://…/{z}/{x}/{y}.png, or any GDAL raster (default: the sample Kandahar pyramid)\n"
+           "  --encoding NAME       terrarium | mapbox, where the terrain source cannot say\n"
+           "  --dem FILE            raster the lines and names are draped on, any GDAL format (default: the embedded\n"
+           "                        Kandahar GMTED2010)\n"
            "  --device N            Vulkan device index (see `frontline devices`)\n"
            "  --exaggeration X      vertical exaggeration (default 2)\n"
            "  --sun AZ,EL           sun azimuth and elevation in degrees (default 250,30)\n"
@@ -62,6 +66,7 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         auto v = value(a);
         if (a != "--view" && a != "--camera" && a != "--size" && a != "--out" && a != "--dem" && a != "--device" &&
+            a != "--terrain" && a != "--encoding" &&
             a != "--exaggeration" && a != "--sun" && a != "--frames")
             return Error{"unknown option '" + a + "' (try `frontline --help`)"};
         if (!v) return v.error();
@@ -80,6 +85,13 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             cmd.render.size = *size;
         } else if (a == "--out") {
             cmd.render.out = s;
+        } else if (a == "--terrain") {
+            if (s.empty()) return Error{"--terrain needs a source"};
+            cmd.common.scene.terrain = s;
+        } else if (a == "--encoding") {
+            auto e = terrain::parseEncoding(s);
+            if (!e) return Error{"--encoding: " + e.error().message};
+            cmd.common.scene.terrainSource.encoding = *e;
         } else if (a == "--dem") {
             cmd.common.scene.demPath = s;
         } else if (a == "--device") {

@@ -224,6 +224,20 @@ int runWindow(const Command& cmd) {
         ImGui::Text("Frame: %.1f ms  (%u/%u chunks, %.2f M triangles)", frameMs, renderer->stats().chunksDrawn,
                     renderer->stats().chunksTotal, renderer->stats().triangles / 1e6);
         const double geoidN = scene.undulation(pose.lat, pose.lon);
+        if (auto* streamer = renderer->streamer()) {
+            const auto st = streamer->stats();
+            const auto ready = streamer->readiness();
+            ImGui::Text("Tiles: %u drawn, %u in flight, %llu loaded, %llu failed  detail %.0f%%", st.draws,
+                        st.loadsInFlight, (unsigned long long)st.loaded, (unsigned long long)st.failed,
+                        ready.progress * 100.0);
+            ImGui::Text("Caches: CPU %.0f/%.0f MiB  GPU %.0f/%.0f MiB", st.cpuBytes / 1048576.0,
+                        st.cpuBudget / 1048576.0, st.gpuBytes / 1048576.0, st.gpuBudget / 1048576.0);
+            const auto& info = streamer->sourceInfo();
+            ImGui::TextWrapped("Terrain: %s%s", info.attribution.empty() ? info.name.c_str() : info.attribution.c_str(),
+                               info.synthesizedFromZoom && info.attribution.find("synthesized") == std::string::npos
+                                   ? "; synthesized detail"
+                                   : "");
+        }
         ImGui::Text("Camera: %.4f N  %.4f E  %.0f m MSL", pose.lat, pose.lon, pose.altitude - geoidN);
         ImGui::Text("Heading %.1f  Pitch %.1f", pose.heading, pose.pitch);
         if (pick)
@@ -256,6 +270,7 @@ int runWindow(const Command& cmd) {
             targets.build(ctx, swapchain, pass);
         }
         renderer->prepare(frames->slotIndex(), view, settings);
+        renderer->recordTransfers(slot.cmd);
         VkClearValue clears[2]{};
         clears[0].color = {{0, 0, 0, 1}};
         clears[1].depthStencil = {0.0f, 0};

@@ -112,7 +112,7 @@ Image::Image(Context& ctx, const ImageDesc& desc) : m_ctx(&ctx), m_desc(desc) {
     ci.format = desc.format;
     ci.extent = {desc.width, desc.height, 1};
     ci.mipLevels = 1;
-    ci.arrayLayers = 1;
+    ci.arrayLayers = desc.layers;
     ci.samples = VK_SAMPLE_COUNT_1_BIT;
     ci.tiling = VK_IMAGE_TILING_OPTIMAL;
     ci.usage = desc.usage;
@@ -124,9 +124,9 @@ Image::Image(Context& ctx, const ImageDesc& desc) : m_ctx(&ctx), m_desc(desc) {
     VK_CHECK(vkBindImageMemory(ctx.device(), m_image, m_memory, 0));
     VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
     vi.image = m_image;
-    vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
+    vi.viewType = desc.layers > 1 || desc.arrayView ? VK_IMAGE_VIEW_TYPE_2D_ARRAY : VK_IMAGE_VIEW_TYPE_2D;
     vi.format = desc.format;
-    vi.subresourceRange = {desc.aspect, 0, 1, 0, 1};
+    vi.subresourceRange = {desc.aspect, 0, 1, 0, desc.layers};
     VK_CHECK(vkCreateImageView(ctx.device(), &vi, nullptr, &m_view));
 }
 
@@ -182,7 +182,7 @@ void transitionImage(VkCommandBuffer cmd, VkImage image, VkImageAspectFlags aspe
     b.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
     b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
     b.image = image;
-    b.subresourceRange = {aspect, 0, 1, 0, 1};
+    b.subresourceRange = {aspect, 0, 1, 0, VK_REMAINING_ARRAY_LAYERS};
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 0, nullptr, 0,
                          nullptr, 1, &b);
 }

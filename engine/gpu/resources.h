@@ -94,6 +94,10 @@ struct ImageDesc {
     VkFormat format = VK_FORMAT_R8G8B8A8_UNORM;
     VkImageUsageFlags usage = VK_IMAGE_USAGE_SAMPLED_BIT;
     VkImageAspectFlags aspect = VK_IMAGE_ASPECT_COLOR_BIT;
+    // Layers > 1, or arrayView, make a 2D-array image with a 2D_ARRAY view (texture arrays such as the
+    // terrain page pool; arrayView keeps the shader's sampler2DArray valid even for one layer).
+    uint32_t layers = 1;
+    bool arrayView = false;
 };
 
 class Image {
@@ -125,6 +129,7 @@ private:
 };
 
 // One image-layout transition with a full-strength barrier; for load-time and readback paths.
+// Covers every array layer.
 void transitionImage(VkCommandBuffer cmd, VkImage image, VkImageAspectFlags aspect, VkImageLayout from,
                      VkImageLayout to);
 

@@ -55,11 +55,27 @@ void OffscreenRenderer::resize(int width, int height) {
 }
 
 output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, int height,
-                                             const RenderSettings& settings) {
-    gpu::FrameSlot& slot = m_frames->begin();
-    resize(width, height);
+                                             const RenderSettings& settings,
+                                             std::chrono::milliseconds detailTimeout) {
     const ViewState view = computeView(m_scene.frame, pose, width, height);
-    m_renderer->prepare(m_frames->slotIndex(), view, settings);
+    const auto deadline = std::chrono::steady_clock::now() + detailTimeout;
+    gpu::FrameSlot* slotPtr = nullptr;
+    for (;;) {
+        slotPtr = &m_frames->begin();
+        resize(width, height);
+        m_renderer->prepare(m_frames->slotIndex(), view, settings);
+        m_renderer->recordTransfers(slotPtr->cmd);
+        terrain::TileStreamer* streamer = m_renderer->streamer();
+        m_readiness = streamer ? streamer->readiness() : terrain::Readiness{true, 1.0, {}, {}};
+        // Done when resolved, when only failed tiles remain (nothing more will come), or out of time.
+        const bool settled = m_readiness.resolved || (m_readiness.missing.empty() && streamer->idle());
+        if (settled || std::chrono::steady_clock::now() > deadline) break;
+        // An upload-only frame: the pages recorded above land, then wait for the workers.
+        m_frames->submit();
+        m_frames->waitCurrent();
+        streamer->waitForProgress(std::chrono::milliseconds(20));
+    }
+    gpu::FrameSlot& slot = *slotPtr;
 
     VkCommandBuffer cmd = slot.cmd;
     VkClearValue clears[2]{};

@@ -3,6 +3,7 @@
 // the frame loop of headless renders (the `frontline render` command, tests, later the recorder).
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "core/camera.h"
@@ -19,8 +20,15 @@ public:
     ~OffscreenRenderer();
 
     // Renders one frame and waits for it: deterministic for the same (scene, pose, size, settings).
-    output::ImageRgba8 render(const CameraPose& pose, int width, int height, const RenderSettings& settings);
+    // With streamed terrain it first streams until the view is at full detail (no pop-in in stills or
+    // recordings), up to `detailTimeout`; tiles that failed for good are drawn from their parents and
+    // reported by lastReadiness().
+    output::ImageRgba8 render(const CameraPose& pose, int width, int height, const RenderSettings& settings,
+                              std::chrono::milliseconds detailTimeout = std::chrono::seconds(120));
     const FrameStats& stats() const { return m_renderer->stats(); }
+    // The streamed terrain's state when the last frame was drawn (resolved = true without streaming).
+    const terrain::Readiness& lastReadiness() const { return m_readiness; }
+    terrain::TileStreamer* streamer() { return m_renderer->streamer(); }
     const story::Scene& scene() const { return m_scene; }
 
 private:
@@ -36,6 +44,7 @@ private:
     gpu::Framebuffer m_framebuffer;
     gpu::Buffer m_readback;
     int m_width = 0, m_height = 0;
+    terrain::Readiness m_readiness;
 };
 
 }  // namespace fl::render

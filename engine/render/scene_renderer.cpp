@@ -42,13 +42,14 @@ glm::vec3 srgbToLinear(glm::vec3 c) {
 SceneRenderer::~SceneRenderer() = default;
 
 Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(gpu::Context& ctx, const story::Scene& scene,
-                                                             VkRenderPass renderPass, uint32_t slots) {
+                                                             VkRenderPass renderPass, uint32_t slots,
+                                                             const TerrainTileOptions& tiles) {
     std::unique_ptr<SceneRenderer> r(new SceneRenderer(ctx, scene));
-    if (auto s = r->init(renderPass, slots); !s) return s.error();
+    if (auto s = r->init(renderPass, slots, tiles); !s) return s.error();
     return r;
 }
 
-Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount) {
+Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, const TerrainTileOptions& tileOptions) {
     VkDevice dev = m_ctx.device();
 
     // Terrain: the whole grid, resident once; chunks carry double origins for camera-relative drawing.
@@ -135,6 +136,11 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount) {
     }
 
     m_layout = gpu::createPipelineLayout(m_ctx, {setLayout}, sizeof(DrawPush));
+    if (m_scene.terrain) {
+        auto tiles = TerrainTiles::create(m_ctx, m_scene.terrain, setLayout, renderPass, slotCount, tileOptions);
+        if (!tiles) return tiles.error();
+        m_tiles = std::move(tiles).value();
+    }
 
     auto load = [&](const char* name) { return gpu::loadShader(m_ctx, name); };
     auto tv = load("terrain.vert"), tf = load("terrain.frag"), sv = load("sky.vert"), sf = load("sky.frag"),
@@ -261,16 +267,30 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         glm::vec4(0.30f, static_cast<float>(settings.hillshade), 0.85f, static_cast<float>(settings.reliefShading));
     std::memcpy(slot.uniforms.mapped(), &u, sizeof(u));
 
+    m_stats = {};
+    ++m_frameNumber;
+    if (m_tiles) {
+        // FrameRing::begin() waited for this slot's previous frame, so every frame up to
+        // (this one - slots) is complete and its pages may be rewritten.
+        const uint64_t slots = m_slots.size();
+        const terrain::FrameClock clock{m_frameNumber, m_frameNumber > slots ? m_frameNumber - slots : 0};
+        m_tiles->prepare(slotIndex, {view, m_scene.frame, exag}, clock,
+                         [this](double lat, double lon) { return m_scene.undulation(lat, lon); });
+        const auto st = m_tiles->streamer().stats();
+        m_stats.chunksDrawn = m_tiles->drawCount();
+        m_stats.chunksTotal = st.leaves;
+        m_stats.triangles = m_tiles->triangles();
+    }
+
     // Cull chunks against the four side planes of the frustum, then sort near to far so early depth
     // rejection saves fragment work (what lavapipe spends most on).
     const double tanY = 1.0 / std::abs(view.viewProjD[1][1]);
     const double tanX = tanY * view.width / view.height;
     const double secX = std::sqrt(1 + tanX * tanX), secY = std::sqrt(1 + tanY * tanY);
     m_visibleChunks.clear();
-    m_stats = {};
-    m_stats.chunksTotal = static_cast<uint32_t>(m_chunks.size());
+    if (!m_tiles) m_stats.chunksTotal = static_cast<uint32_t>(m_chunks.size());
     std::vector<std::pair<double, uint32_t>> order;
-    for (uint32_t i = 0; i < m_chunks.size(); ++i) {
+    for (uint32_t i = 0; i < m_chunks.size() && !m_tiles; ++i) {
         const Chunk& c = m_chunks[i];
         const glm::dvec3 center = 0.5 * (c.boundsMin + c.boundsMax);
         const double radius = 0.5 * glm::length(c.boundsMax - c.boundsMin) + std::max(0.0, exag - 1.0) * c.maxHeight;
@@ -286,7 +306,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         m_visibleChunks.push_back(i);
         m_stats.triangles += m_chunks[i].indexCount / 3;
     }
-    m_stats.chunksDrawn = static_cast<uint32_t>(m_visibleChunks.size());
+    if (!m_tiles) m_stats.chunksDrawn = static_cast<uint32_t>(m_visibleChunks.size());
     m_drawBorders = settings.borders;
     if (m_drawBorders) m_stats.triangles += 2ull * m_lineSegmentCount;
     m_lineCoreWidthPx = std::max(1.5f, 0.0030f * static_cast<float>(view.height));
@@ -381,8 +401,13 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
     slot.overlayVertices = static_cast<uint32_t>(verts.size());
 }
 
+void SceneRenderer::recordTransfers(VkCommandBuffer cmd) {
+    if (m_tiles) m_tiles->recordUploads(cmd);
+}
+
 void SceneRenderer::draw(VkCommandBuffer cmd, uint32_t slotIndex) {
     Slot& slot = m_slots.at(slotIndex);
+    if (m_tiles) m_tiles->draw(cmd, slot.set);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_layout, 0, 1, &slot.set, 0, nullptr);
 
     DrawPush push{};

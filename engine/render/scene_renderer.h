@@ -11,6 +11,7 @@
 #include "core/result.h"
 #include "gpu/resources.h"
 #include "render/font_atlas.h"
+#include "render/terrain_tiles.h"
 
 namespace fl::story {
 struct Scene;
@@ -41,7 +42,7 @@ struct RenderSettings {
 };
 
 struct FrameStats {
-    uint32_t chunksDrawn = 0, chunksTotal = 0;
+    uint32_t chunksDrawn = 0, chunksTotal = 0;  // DEM grid chunks, or streamed tile draws / leaves
     uint64_t triangles = 0;
     uint32_t labelsDrawn = 0;
 };
@@ -50,19 +51,25 @@ class SceneRenderer {
 public:
     // `renderPass` must be compatible with createScenePass(); `slots` = frames in flight.
     static Result<std::unique_ptr<SceneRenderer>> create(gpu::Context& ctx, const story::Scene& scene,
-                                                         VkRenderPass renderPass, uint32_t slots);
+                                                         VkRenderPass renderPass, uint32_t slots,
+                                                         const TerrainTileOptions& tiles = {});
     ~SceneRenderer();
 
     // CPU side of a frame: uniforms, culling and label layout for frame slot `slot`.
     void prepare(uint32_t slot, const ViewState& view, const RenderSettings& settings);
+    // Records this frame's tile uploads; call after prepare() and before the render pass.
+    void recordTransfers(VkCommandBuffer cmd);
     // Records the draws; call inside the render pass, after prepare() for the same slot.
     void draw(VkCommandBuffer cmd, uint32_t slot);
+
+    // The tile streamer when the scene streams terrain (null for the plain DEM grid).
+    terrain::TileStreamer* streamer() { return m_tiles ? &m_tiles->streamer() : nullptr; }
 
     const FrameStats& stats() const { return m_stats; }
 
 private:
     SceneRenderer(gpu::Context& ctx, const story::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
-    Result<Ok> init(VkRenderPass renderPass, uint32_t slots);
+    Result<Ok> init(VkRenderPass renderPass, uint32_t slots, const TerrainTileOptions& tiles);
     void buildLines();
     void buildOverlay(uint32_t slot, const ViewState& view, const RenderSettings& settings);
 
@@ -82,6 +89,8 @@ private:
     gpu::Context& m_ctx;
     const story::Scene& m_scene;
     std::unique_ptr<FontAtlas> m_font;
+    std::unique_ptr<TerrainTiles> m_tiles;
+    uint64_t m_frameNumber = 0;
 
     gpu::Buffer m_terrainVertices, m_terrainIndices;
     std::vector<Chunk> m_chunks;

@@ -28,6 +28,17 @@ Result<Scene> loadScene(const SceneOptions& options) {
             scene.markers.push_back(*p);
         }
     }
+    if (!options.terrain.empty()) {
+        auto source = terrain::openTileSource(options.terrain, options.terrainSource);
+        if (!source) {
+            if (options.terrain == SceneOptions::kSampleTerrain)
+                return Error{source.error().message +
+                             " (the sample terrain is built with the project: `bash scripts/build.sh`, or pass "
+                             "--terrain SOURCE)"};
+            return source.error();
+        }
+        scene.terrain = std::shared_ptr<terrain::TileSource>(std::move(source).value());
+    }
     const double lat = 0.5 * (scene.dem.north + scene.dem.south());
     const double lon = 0.5 * (scene.dem.west + scene.dem.east());
     scene.frame = geo::EnuFrame({lat, lon, 0.0});

@@ -3,6 +3,7 @@
 // memory with errors that name the file. The scene frame (local ENU) is centred on the terrain.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "story/geodata.h"
 #include "terrain/dem.h"
 #include "terrain/geoid.h"
+#include "terrain/tile_source.h"
 
 namespace fl::story {
 
@@ -24,6 +26,13 @@ struct SceneOptions {
     // Places shown with a marker and a name (GeoNames ASCII names).
     std::vector<std::string> markers = {"Kandahar", "Spin Boldak", "Chaman", "Quetta"};
     terrain::DemImportOptions dem;
+    // The streamed terrain (`--terrain`): a .pmtiles path or URL, an XYZ directory or URL template, or a
+    // GDAL raster. Default: the sample Kandahar pyramid the build makes from the embedded DEM (see
+    // README). Empty: draw the DEM grid itself (no streaming; for tests of the plain grid path).
+    std::string terrain = kSampleTerrain;
+    terrain::TileSourceOptions terrainSource;  // --encoding, HTTP settings
+
+    static constexpr const char* kSampleTerrain = FRONTLINE_SAMPLE_TERRAIN;
 };
 
 struct Scene {
@@ -32,6 +41,9 @@ struct Scene {
     std::optional<terrain::GeoidModel> geoid;
     std::vector<Polyline> borders;
     std::vector<Place> markers;
+    // Streamed elevation; the DEM above still drapes lines and labels and answers picking until overlays
+    // drape on the tiles (issue 5).
+    std::shared_ptr<terrain::TileSource> terrain;
 
     const terrain::GeoidModel* geoidModel() const { return geoid ? &*geoid : nullptr; }
     // EGM96 undulation (m) at lat/lon; 0 without a geoid.

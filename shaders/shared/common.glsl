@@ -5,7 +5,11 @@
 #include "shared/gpu_types.h"
 
 layout(set = 0, binding = 0, std140) uniform FrameBlock { FrameUniforms frame; };
+#ifndef FRONTLINE_TILE_PUSH
 layout(push_constant, std140) uniform PushBlock { DrawPush push; };
+#else
+layout(push_constant, std140) uniform PushBlock { TilePush push; };
+#endif
 
 // Vertical exaggeration is applied here and only here, so every layer draped on the terrain
 // (lines, markers, later fronts) moves with it. `base` sits on the geoid (mean sea level),

@@ -34,7 +34,20 @@ struct DrawPush {
     vec4 style;             // lines: x core width px, y halo width px, z dash length px (0 = solid), w: unused
 };
 
+// Push constants for one streamed terrain tile (terrain_tile.vert/.frag). The vertex shader computes
+// each grid vertex on the WGS84 ellipsoid from the tile's centre with difference formulas that stay
+// exact in float (see terrain_tile.vert), so tiles of any zoom meet without cracks or jitter.
+struct TilePush {
+    vec4 originFromCamera;  // xyz: tile centre on the ellipsoid minus camera, scene frame; w: skirt depth (m)
+    vec4 axisE;             // xyz: east at the tile centre, scene frame; w: sin(lat0)
+    vec4 axisN;             // xyz: north; w: cos(lat0)
+    vec4 axisU;             // xyz: up; w: prime-vertical radius N(lat0) (m)
+    vec4 tile;              // x: Mercator y of the centre (rad), y: tile span (rad), z: page layer, w: geoid (m)
+    vec4 pageRect;          // xy: offset, zw: scale of the drawn area inside the page's tile (0..1)
+};
+
 #ifdef __cplusplus
+static_assert(sizeof(TilePush) == 96, "TilePush must fit the 128-byte push-constant minimum");
 static_assert(sizeof(FrameUniforms) == 2 * 64 + 8 * 16, "FrameUniforms must match the std140 layout");
 static_assert(sizeof(DrawPush) == 64, "DrawPush must fit the 128-byte push-constant minimum");
 }  // namespace fl::gpu_types
