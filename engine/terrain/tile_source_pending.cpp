@@ -11,5 +11,4 @@ Result<std::unique_ptr<TileSource>> openPmtilesSource(std::unique_ptr<ByteSource
 Result<std::unique_ptr<TileSource>> openXyzDirectorySource(const std::string& d, const TileSourceOptions&) { return pending(d); }
 Result<std::unique_ptr<TileSource>> openHttpXyzSource(const std::string& u, const TileSourceOptions&) { return pending(u); }
 Result<std::unique_ptr<TileSource>> openRemotePmtilesSource(const std::string& u, const TileSourceOptions&) { return pending(u); }
-Result<std::unique_ptr<TileSource>> openGdalTileSource(const std::string& p, const TileSourceOptions&) { return pending(p); }
 }  // namespace fl::terrain
