@@ -88,9 +88,7 @@ struct TileFetch {
     static TileFetch ok(HeightTile tile) { return {Status::Ok, {}, std::move(tile), {}, false}; }
     static TileFetch missing() { return {Status::Missing, {}, std::nullopt, {}, false}; }
     static TileFetch cancelled() { return {Status::Cancelled, {}, std::nullopt, {}, false}; }
-    static TileFetch failed(Error e, bool retryable) {
-        return {Status::Failed, {}, std::nullopt, std::move(e), retryable};
-    }
+    static TileFetch failed(Error e, bool retryable) { return {Status::Failed, {}, std::nullopt, std::move(e), retryable}; }
 };
 
 class TileSource {
