@@ -11,6 +11,7 @@ std::string usage() {
            "  render    render one frame offscreen to a PNG\n"
            "  views     list the named views\n"
            "  devices   list the Vulkan devices\n"
+           "  tiles     elevation tile pyramids: `tiles build INPUT... --out FILE.pmtiles` (see `tiles --help`)\n"
            "\n"
            "render options:\n"
            "  --view NAME                              a named view (see `frontline views`)\n"
@@ -43,8 +44,12 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         cmd.name = args[0];
         i = 1;
         if (cmd.name != "render" && cmd.name != "window" && cmd.name != "views" && cmd.name != "devices" &&
-            cmd.name != "help")
+            cmd.name != "tiles" && cmd.name != "help")
             return Error{"unknown command '" + cmd.name + "' (try `frontline --help`)"};
+        if (cmd.name == "tiles") {  // its own grammar (positional inputs): see tiles_command.cpp
+            cmd.rest.assign(args.begin() + 1, args.end());
+            return cmd;
+        }
     }
     auto value = [&](const std::string& flag) -> Result<std::string> {
         if (i + 1 >= args.size()) return Error{flag + " needs a value"};

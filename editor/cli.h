@@ -32,10 +32,11 @@ struct WindowOptions {
 };
 
 struct Command {
-    std::string name;  // "", "render", "window", "views", "devices", "help"
+    std::string name;  // "", "render", "window", "views", "devices", "tiles", "help"
     CommonOptions common;
     RenderOptions render;
     WindowOptions window;
+    std::vector<std::string> rest;  // `tiles`: everything after the command, parsed by the command itself
 };
 
 Result<Command> parseCommandLine(const std::vector<std::string>& args);

@@ -14,6 +14,7 @@ int runRenderAllViews(const Command& cmd);  // `frontline` without a display
 int runWindow(const Command& cmd);          // `frontline window`
 int runListDevices();
 int runListViews();
+int runTiles(const Command& cmd);  // `frontline tiles build ...` (tiles_command.cpp)
 
 // Prints "frontline: error: <message>" as one line on stderr.
 void printError(const std::string& message);

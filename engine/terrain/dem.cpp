@@ -40,13 +40,6 @@ bool isWgs84Geographic(const OGRSpatialReference& srs) {
     return horizontal.IsSame(&wgs84, criteria);
 }
 
-// Metres per unit for the band's unit type; US DEMs (NED, some LiDAR) ship heights in feet.
-double metresPerHeightUnit(std::string_view unit) {
-    if (unit == "ft" || unit == "foot" || unit == "feet" || unit == "international foot") return 0.3048;
-    if (unit == "US survey foot" || unit == "ftUS" || unit == "us-ft") return 1200.0 / 3937.0;
-    return 1.0;
-}
-
 template <typename T>
 void flipRaster(std::vector<T>& v, int w, int h, bool flipX, bool flipY) {
     if (v.empty()) return;

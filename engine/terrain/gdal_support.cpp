@@ -25,6 +25,12 @@ void CPL_STDCALL GdalErrorCapture::handle(CPLErr level, CPLErrorNum, const char*
     }
 }
 
+double metresPerHeightUnit(std::string_view unit) {
+    if (unit == "ft" || unit == "foot" || unit == "feet" || unit == "international foot") return 0.3048;
+    if (unit == "US survey foot" || unit == "ftUS" || unit == "us-ft") return 1200.0 / 3937.0;
+    return 1.0;
+}
+
 std::string withGdal(const std::string& what, const GdalErrorCapture& gdal) {
     return gdal.message().empty() ? what : what + " (GDAL: " + gdal.message() + ")";
 }

@@ -6,6 +6,7 @@
 #include <cpl_error.h>
 
 #include <string>
+#include <string_view>
 
 namespace fl::terrain {
 
@@ -33,6 +34,9 @@ private:
 
     std::string m_firstFailure, m_lastFailure, m_warning;
 };
+
+// Metres per unit for a band's unit type; US DEMs (NED, some LiDAR) ship heights in feet.
+double metresPerHeightUnit(std::string_view unit);
 
 // "what (GDAL: reason)" when GDAL said something, else just "what".
 std::string withGdal(const std::string& what, const GdalErrorCapture& gdal);

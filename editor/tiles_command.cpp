@@ -1,0 +1,180 @@
+// `frontline tiles build`: PMTiles elevation pyramids from GDAL rasters. `tiles` has its own grammar
+// (inputs are positional), so its arguments arrive unparsed in Command::rest and are parsed here.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "core/parse.h"
+#include "terrain/pyramid_builder.h"
+
+namespace fl::app {
+namespace {
+
+std::string tilesUsage() {
+    return "usage: frontline tiles build INPUT... --out FILE.pmtiles [OPTIONS]\n"
+           "\n"
+           "Builds a Terrarium PMTiles pyramid (256 px Web Mercator tiles, heights above MSL) from one or more\n"
+           "GDAL rasters; later inputs are drawn on top of earlier ones, nodata is filled from coarser data.\n"
+           "\n"
+           "  --out FILE.pmtiles     output archive (required)\n"
+           "  --max-zoom N           highest zoom, 0..20 (default: the finest input's native zoom)\n"
+           "  --min-zoom N           lowest zoom, 0..20 (default 0)\n"
+           "  --bbox W,S,E,N         region in degrees (default: the inputs' extent)\n"
+           "  --synthesize-detail    fractal detail beyond the native zoom, averaging back to the source\n"
+           "  --seed N               seed of the synthesized detail (default " +
+           std::to_string(terrain::kDefaultDetailSeed) +
+           ")\n"
+           "  --threads N            worker threads (default: all cores)\n"
+           "  --attribution TEXT     credit line (default: known from the inputs, else their file names)\n";
+}
+
+constexpr int kMaxCliZoom = 20;
+
+Result<int> parseInt(const std::string& text, const std::string& flag, int lo, int hi) {
+    auto v = parseDouble(text, flag);
+    if (!v) return v.error();
+    if (*v != std::floor(*v) || *v < lo || *v > hi)
+        return Error{flag + ": '" + text + "' is not a whole number in " + std::to_string(lo) + ".." +
+                     std::to_string(hi)};
+    return int(*v);
+}
+
+Result<terrain::PyramidBuildOptions> parseBuild(const std::vector<std::string>& args) {
+    terrain::PyramidBuildOptions o;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--synthesize-detail") {
+            o.synthesizeDetail = true;
+            continue;
+        }
+        if (a.rfind("--", 0) != 0 || a == "-") {
+            o.inputs.push_back(a);
+            continue;
+        }
+        if (a != "--out" && a != "--max-zoom" && a != "--min-zoom" && a != "--bbox" && a != "--seed" &&
+            a != "--threads" && a != "--attribution")
+            return Error{"tiles build: unknown option '" + a + "' (try `frontline tiles --help`)"};
+        if (i + 1 >= args.size()) return Error{a + " needs a value"};
+        const std::string& v = args[++i];
+        if (a == "--out") {
+            o.outPath = v;
+        } else if (a == "--max-zoom" || a == "--min-zoom") {
+            auto z = parseInt(v, a, 0, kMaxCliZoom);
+            if (!z) return z.error();
+            if (a == "--max-zoom")
+                o.maxZoom = *z;
+            else
+                o.minZoom = *z;
+        } else if (a == "--bbox") {
+            auto list = parseDoubleList(v, 4, "--bbox");
+            if (!list) return Error{list.error().message + " (expected W,S,E,N in degrees)"};
+            auto bbox = terrain::checkBbox({(*list)[0], (*list)[1], (*list)[2], (*list)[3]}, "--bbox");
+            if (!bbox) return bbox.error();
+            o.bbox = *bbox;
+        } else if (a == "--seed") {
+            auto seed = parseDouble(v, "--seed");
+            if (!seed || *seed < 0 || *seed != std::floor(*seed) || *seed > 9007199254740992.0)
+                return Error{"--seed: '" + v + "' is not a non-negative whole number"};
+            o.detail.seed = uint64_t(*seed);
+        } else if (a == "--threads") {
+            auto n = parseInt(v, a, 1, 1024);
+            if (!n) return n.error();
+            o.threads = *n;
+        } else if (a == "--attribution") {
+            o.attribution = v;
+        }
+    }
+    if (o.inputs.empty()) return Error{"tiles build: no input rasters (try `frontline tiles --help`)"};
+    if (o.outPath.empty()) return Error{"tiles build: --out FILE.pmtiles is required"};
+    if (o.maxZoom && *o.maxZoom < o.minZoom)
+        return Error{"--max-zoom " + std::to_string(*o.maxZoom) + " is below --min-zoom " + std::to_string(o.minZoom)};
+    return o;
+}
+
+// On a terminal one line redrawn with \r; in logs a line every 10 %, so CI output stays short.
+class ProgressBar {
+public:
+    ProgressBar() : m_tty(::isatty(::fileno(stderr)) != 0), m_start(std::chrono::steady_clock::now()) {}
+
+    void update(size_t done, size_t total) {
+        const int percent = total ? int(done * 100 / total) : 100;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        if (m_tty) {
+            if (percent == m_lastPercent && done != total && seconds - m_lastDraw < 0.2) return;
+            const int filled = percent * 30 / 100;
+            std::fprintf(stderr, "\r[%s%s] %3d%%  %zu/%zu tiles  %.1f s", std::string(filled, '#').c_str(),
+                         std::string(30 - filled, ' ').c_str(), percent, done, total, seconds);
+            if (done == total) std::fputc('\n', stderr);
+            std::fflush(stderr);
+            m_lastDraw = seconds;
+        } else if (percent / 10 > m_lastPercent / 10 || (m_lastPercent < 0 && percent >= 0 && done == total)) {
+            std::fprintf(stderr, "frontline: tiles: %d%% (%zu/%zu tiles, %.1f s)\n", percent / 10 * 10, done, total,
+                         seconds);
+        }
+        m_lastPercent = percent;
+    }
+
+private:
+    bool m_tty;
+    std::chrono::steady_clock::time_point m_start;
+    int m_lastPercent = -1;
+    double m_lastDraw = -1;
+};
+
+int runBuild(const std::vector<std::string>& args) {
+    auto options = parseBuild(args);
+    if (!options) {
+        printError(options.error().message);
+        return kExitUsage;
+    }
+    ProgressBar bar;
+    options->progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
+    auto report = terrain::buildPyramid(*options);
+    if (!report) {
+        printError(report.error().message);
+        return kExitError;
+    }
+    std::string zooms;
+    for (const auto& level : report->levels)
+        zooms += " z" + std::to_string(level.zoom) + ":" + std::to_string(level.tiles) + (level.synthesized ? "*" : "");
+    std::printf("%s: %zu tiles, %.1f MB in %.1f s (native zoom %d, source %.0f m%s)\n  tiles per zoom:%s\n",
+                options->outPath.c_str(), report->tiles, double(report->bytes) / 1e6, report->seconds,
+                report->nativeZoom, report->sourceResolutionMetres,
+                report->synthesizedFromZoom
+                    ? (", detail synthesized from z" + std::to_string(*report->synthesizedFromZoom) + " (*)").c_str()
+                    : "",
+                zooms.c_str());
+    return kExitOk;
+}
+
+}  // namespace
+
+int runTiles(const Command& cmd) {
+    const std::vector<std::string>& rest = cmd.rest;
+    if (rest.empty()) {
+        printError("tiles: missing subcommand (known: build; try `frontline tiles --help`)");
+        return kExitUsage;
+    }
+    if (rest[0] == "--help" || rest[0] == "-h" || rest[0] == "help") {
+        std::fputs(tilesUsage().c_str(), stdout);
+        return kExitOk;
+    }
+    if (rest[0] == "build") {
+        const std::vector<std::string> args(rest.begin() + 1, rest.end());
+        for (const auto& a : args)
+            if (a == "--help" || a == "-h") {
+                std::fputs(tilesUsage().c_str(), stdout);
+                return kExitOk;
+            }
+        return runBuild(args);
+    }
+    printError("tiles: unknown subcommand '" + rest[0] + "' (known: build)");
+    return kExitUsage;
+}
+
+}  // namespace fl::app

@@ -1,0 +1,107 @@
+// `frontline tiles build` as a user runs it: an archive that opens, usage errors (exit 2), data errors (exit 1).
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "terrain/pmtiles.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kDemAsset = FRONTLINE_ASSET_DIR "/dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif";
+
+struct CliRun {
+    int exitCode = -1;
+    std::string out, err;
+};
+
+fs::path tempDir() {
+    const fs::path d = fs::temp_directory_path() / ("frontline-tiles-cli-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+CliRun run(const std::string& args) {
+    const fs::path d = tempDir();
+    const std::string cmd = "'" + std::string(FRONTLINE_EXE) + "' " + args + " >'" + (d / "out.txt").string() +
+                            "' 2>'" + (d / "err.txt").string() + "'";
+    const int status = std::system(cmd.c_str());
+    CliRun r;
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(d / "out.txt");
+    r.err = slurp(d / "err.txt");
+    return r;
+}
+
+void expectOneLineError(const CliRun& r, int code, const std::string& mention) {
+    EXPECT_EQ(r.exitCode, code) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find("frontline: error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(mention), std::string::npos) << "expected '" << mention << "' in: " << r.err;
+}
+
+}  // namespace
+
+TEST(TilesCli, BuildsAnArchiveThatOpens) {
+    const fs::path out = tempDir() / "kandahar small.pmtiles";
+    const CliRun r = run("tiles build '" + kDemAsset + "' --out '" + out.string() +
+                         "' --max-zoom 8 --min-zoom 2 --bbox 65.6,31.5,65.8,31.7 --synthesize-detail --threads 2");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("100%"), std::string::npos) << "progress is shown: " << r.err;
+    auto source = fl::terrain::FileByteSource::open(out.string());
+    ASSERT_TRUE(source) << source.error().message;
+    auto reader = fl::terrain::PmtilesReader::open(std::move(*source));
+    ASSERT_TRUE(reader) << reader.error().message;
+    EXPECT_EQ(reader->header().minZoom, 2);
+    EXPECT_EQ(reader->header().maxZoom, 8);
+    EXPECT_NEAR(reader->header().minLon, 65.6, 1e-6);
+    auto meta = reader->metadataJson();
+    ASSERT_TRUE(meta);
+    EXPECT_NE(meta->find("\"from_zoom\":7"), std::string::npos) << *meta;
+    for (int z = 2; z <= 8; ++z) {
+        auto tile = reader->getTile(fl::terrain::tileAt(31.6, 65.7, z));
+        ASSERT_TRUE(tile);
+        EXPECT_TRUE(tile->has_value()) << "zoom " << z;
+    }
+}
+
+TEST(TilesCli, UsageErrorsExit2) {
+    const std::string out = (tempDir() / "u.pmtiles").string();
+    expectOneLineError(run("tiles"), 2, "missing subcommand");
+    expectOneLineError(run("tiles frobnicate"), 2, "unknown subcommand");
+    expectOneLineError(run("tiles build --out " + out), 2, "no input rasters");
+    expectOneLineError(run("tiles build '" + kDemAsset + "'"), 2, "--out");
+    expectOneLineError(run("tiles build '" + kDemAsset + "' --out " + out + " --bbox 66,30,65,31"), 2, "--bbox");
+    expectOneLineError(run("tiles build '" + kDemAsset + "' --out " + out + " --bbox 65,30,nan,31"), 2, "--bbox");
+    expectOneLineError(run("tiles build '" + kDemAsset + "' --out " + out + " --bbox 65,30,66"), 2, "--bbox");
+    expectOneLineError(run("tiles build '" + kDemAsset + "' --out " + out + " --bbox 65,80,66,89"), 2, "--bbox");
+    expectOneLineError(run("tiles build '" + kDemAsset + "' --out " + out + " --max-zoom 21"), 2, "--max-zoom");
+    expectOneLineError(run("tiles build '" + kDemAsset + "' --out " + out + " --min-zoom 8 --max-zoom 5"), 2,
+                       "--max-zoom");
+    expectOneLineError(run("tiles build '" + kDemAsset + "' --out " + out + " --frobnicate"), 2, "--frobnicate");
+    EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(TilesCli, DataErrorsExit1NamingTheFile) {
+    const fs::path dir = tempDir();
+    const std::string out = (dir / "d.pmtiles").string();
+    expectOneLineError(run("tiles build '" + (dir / "nope.tif").string() + "' --out " + out), 1, "nope.tif");
+    std::ofstream(dir / "notes.txt") << "not a raster\n";
+    expectOneLineError(run("tiles build '" + (dir / "notes.txt").string() + "' --out " + out), 1,
+                       "notes.txt: not a raster");
+    EXPECT_FALSE(fs::exists(out));
+}
