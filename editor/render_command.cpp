@@ -33,6 +33,14 @@ Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
     if (!ctx) return ctx.error();
     s->ctx = std::move(ctx).value();
     std::fprintf(stderr, "frontline: device: %s\n", s->ctx->info().describe().c_str());
+    if (s->scene.terrain) {
+        // Credit the data, and say so when part of the relief is synthesized rather than measured.
+        const auto& info = s->scene.terrain->info();
+        std::string credit = info.attribution.empty() ? "" : " (" + info.attribution + ")";
+        if (info.synthesizedFromZoom && info.attribution.find("synthesized") == std::string::npos)
+            credit += " [synthesized detail from zoom " + std::to_string(*info.synthesizedFromZoom) + "]";
+        std::fprintf(stderr, "frontline: terrain: %s%s\n", info.name.c_str(), credit.c_str());
+    }
     auto renderer = render::OffscreenRenderer::create(*s->ctx, s->scene);
     if (!renderer) return renderer.error();
     s->renderer = std::move(renderer).value();
@@ -43,6 +51,12 @@ Status renderTo(Session& s, const story::CameraSpec& camera, const RenderOptions
                 const std::string& path) {
     const CameraPose pose = story::toPose(camera, s.scene.geoidModel());
     const output::ImageRgba8 image = s.renderer->render(pose, ro.size.width, ro.size.height, common.settings);
+    const terrain::Readiness& ready = s.renderer->lastReadiness();
+    for (const auto& [tile, error] : ready.failed)
+        std::fprintf(stderr, "frontline: warning: %s (drawn from a coarser tile)\n", error.message.c_str());
+    if (!ready.missing.empty())
+        std::fprintf(stderr, "frontline: warning: %s rendered at %.0f%% detail: %zu tiles still missing\n",
+                     path.c_str(), ready.progress * 100.0, ready.missing.size());
     const std::filesystem::path p(path);
     std::error_code ec;
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
