@@ -28,8 +28,8 @@ public:
     virtual std::string name() const = 0;
     // Total size when known up front (files, memory); lets readers reject out-of-file sections before reading.
     virtual std::optional<uint64_t> size() const { return std::nullopt; }
-    // Reads cross a network: a failed read may succeed later (timeouts, dropped connections), so tile
-    // sources report it as retryable. A local file that fails to read is damaged and stays so.
+    // True when reads cross a network: a failed read may succeed later (timeouts, dropped connections), so
+    // tile sources report it as retryable. A local file that fails to read is damaged and stays so.
     virtual bool isRemote() const { return false; }
 };
 
