@@ -1,12 +1,16 @@
 #include "terrain/pmtiles.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cassert>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <span>
@@ -278,9 +282,14 @@ Result<std::unique_ptr<FileByteSource>> FileByteSource::open(const std::string& 
     std::error_code ec;
     const uint64_t size = std::filesystem::file_size(path, ec);
     if (ec) return Error::inFile(path, "cannot open: " + ec.message());
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return Error::inFile(path, "cannot open for reading");
-    return std::unique_ptr<FileByteSource>(new FileByteSource(path, std::move(file), size));
+    // O_CLOEXEC: a child process started later (an encoder) must not inherit the archive.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Error::inFile(path, "cannot open for reading: " + std::string(std::strerror(errno)));
+    return std::unique_ptr<FileByteSource>(new FileByteSource(path, fd, size));
+}
+
+FileByteSource::~FileByteSource() {
+    if (m_fd >= 0) ::close(m_fd);
 }
 
 Result<std::vector<uint8_t>> FileByteSource::read(uint64_t offset, uint64_t length) {
@@ -288,13 +297,20 @@ Result<std::vector<uint8_t>> FileByteSource::read(uint64_t offset, uint64_t leng
         return Error::inFile(m_path, "read of " + str(length) + " bytes at offset " + str(offset) +
                                          " goes past the end of the file (" + str(m_size) + " bytes)");
     std::vector<uint8_t> bytes(static_cast<size_t>(length));
-    m_file.clear();
-    m_file.seekg(std::streamoff(offset));
-    m_file.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(length));
-    if (!m_file || uint64_t(m_file.gcount()) != length) {
-        m_file.clear();
-        return Error::inFile(m_path, "short read of " + str(length) + " bytes at offset " + str(offset));
+    // pread may return fewer bytes than asked (signals, very large reads); loop until done, end of file or error.
+    uint64_t done = 0;
+    while (done < length) {
+        const size_t chunk = size_t(std::min<uint64_t>(length - done, uint64_t(1) << 30));
+        const ssize_t n = ::pread(m_fd, bytes.data() + done, chunk, off_t(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+            return Error::inFile(m_path, "short read of " + str(length) + " bytes at offset " + str(offset) + ": " +
+                                             std::strerror(errno));
+        if (n == 0) break;
+        done += uint64_t(n);
     }
+    if (done != length)
+        return Error::inFile(m_path, "short read of " + str(length) + " bytes at offset " + str(offset));
     return bytes;
 }
 
@@ -387,14 +403,14 @@ Result<PmtilesReader> PmtilesReader::open(std::unique_ptr<ByteSource> source, co
 }
 
 Result<std::vector<uint8_t>> PmtilesReader::readSection(uint64_t offset, uint64_t length, uint64_t cap,
-                                                        const char* what) {
+                                                        const char* what) const {
     if (length > cap)
         return Error::inFile(
             m_name, std::string(what) + " is " + str(length) + " bytes, more than the " + str(cap) + " allowed");
     return m_source->read(offset, length);
 }
 
-Result<std::string> PmtilesReader::metadataJson() {
+Result<std::string> PmtilesReader::metadataJson() const {
     if (m_header.metadataLength == 0) return std::string();
     auto bytes = readSection(m_header.metadataOffset, m_header.metadataLength, m_options.maxMetadataBytes, "metadata");
     if (!bytes) return bytes.error();
@@ -432,8 +448,8 @@ Result<std::shared_ptr<const PmtilesReader::Directory>> PmtilesReader::leafDirec
     return directory;
 }
 
-Result<std::optional<std::vector<uint8_t>>> PmtilesReader::getTile(TileId tile) {
-    using Found = std::optional<std::vector<uint8_t>>;
+Result<std::optional<PmtilesTileLocation>> PmtilesReader::locateTile(TileId tile) {
+    using Found = std::optional<PmtilesTileLocation>;
     if (!isValid(tile)) return Found();  // outside the pyramid: no archive holds it
     const uint64_t id = pmtilesTileId(tile);
     std::shared_ptr<const Directory> directory = m_root;
@@ -447,9 +463,8 @@ Result<std::optional<std::vector<uint8_t>>> PmtilesReader::getTile(TileId tile) 
             if (!fitsIn(e->offset, e->length, m_header.tileDataLength))
                 return Error::inFile(m_name, "tile " + toString(tile) + " (offset " + str(e->offset) + ", length " +
                                                  str(e->length) + ") lies outside the tile data section");
-            auto bytes = m_source->read(m_header.tileDataOffset + e->offset, e->length);
-            if (!bytes) return bytes.error();
-            return Found(std::move(*bytes));
+            // open() checked that the tile data section lies inside the file, so this cannot overflow.
+            return Found(PmtilesTileLocation{m_header.tileDataOffset + e->offset, e->length});
         }
         auto leaf = leafDirectory(e->offset, e->length);
         if (!leaf) return leaf.error();
@@ -457,6 +472,20 @@ Result<std::optional<std::vector<uint8_t>>> PmtilesReader::getTile(TileId tile) 
     }
     return Error::inFile(m_name, "directories nest deeper than " + str(kMaxDirectoryDepth - 1) +
                                      " leaf levels looking up " + toString(tile) + " (a directory loop?)");
+}
+
+Result<std::vector<uint8_t>> PmtilesReader::readTile(const PmtilesTileLocation& location) const {
+    return m_source->read(location.offset, location.length);
+}
+
+Result<std::optional<std::vector<uint8_t>>> PmtilesReader::getTile(TileId tile) {
+    using Found = std::optional<std::vector<uint8_t>>;
+    auto location = locateTile(tile);
+    if (!location) return location.error();
+    if (!*location) return Found();
+    auto bytes = readTile(**location);
+    if (!bytes) return bytes.error();
+    return Found(std::move(*bytes));
 }
 
 // ---- writer

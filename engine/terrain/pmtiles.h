@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -20,6 +19,8 @@ namespace fl::terrain {
 
 // Random access to an archive's bytes. Implementations return exactly `length` bytes or an Error naming
 // the source (a short read is an error, never a shorter vector).
+// read() must be thread-safe: tile sources call it from several worker threads at once, outside any lock,
+// so that one slow read (an HTTP range request) does not hold up the others.
 class ByteSource {
 public:
     virtual ~ByteSource() = default;
@@ -27,20 +28,27 @@ public:
     virtual std::string name() const = 0;
     // Total size when known up front (files, memory); lets readers reject out-of-file sections before reading.
     virtual std::optional<uint64_t> size() const { return std::nullopt; }
+    // True when reads cross a network: a failed read may succeed later (timeouts, dropped connections), so
+    // tile sources report it as retryable. A local file that fails to read is damaged and stays so.
+    virtual bool isRemote() const { return false; }
 };
 
+// pread() on one descriptor: no shared file position, so concurrent reads need no lock.
 class FileByteSource final : public ByteSource {
 public:
     static Result<std::unique_ptr<FileByteSource>> open(const std::string& path);
+    ~FileByteSource() override;
+    FileByteSource(const FileByteSource&) = delete;
+    FileByteSource& operator=(const FileByteSource&) = delete;
+
     Result<std::vector<uint8_t>> read(uint64_t offset, uint64_t length) override;
     std::string name() const override { return m_path; }
     std::optional<uint64_t> size() const override { return m_size; }
 
 private:
-    FileByteSource(std::string path, std::ifstream file, uint64_t size)
-        : m_path(std::move(path)), m_file(std::move(file)), m_size(size) {}
+    FileByteSource(std::string path, int fd, uint64_t size) : m_path(std::move(path)), m_fd(fd), m_size(size) {}
     std::string m_path;
-    std::ifstream m_file;
+    int m_fd = -1;        // owned; closed by the destructor
     uint64_t m_size = 0;  // taken at open; an archive growing underneath us is not supported
 };
 
@@ -87,17 +95,31 @@ struct PmtilesReaderOptions {
     size_t leafCacheSize = 64;            // decoded leaf directories kept (least recently used evicted)
 };
 
-// Reads a PMTiles v3 archive. Not thread-safe (getTile fills the leaf cache): one reader per thread, or
-// a lock around it. Internal compression none and gzip are supported; tile bytes come back as stored
-// (header().tileCompression says how).
+// Where a tile's bytes lie in the archive: absolute offset from the start of the file, and length.
+struct PmtilesTileLocation {
+    uint64_t offset = 0, length = 0;
+};
+
+// Reads a PMTiles v3 archive. locateTile and getTile are not thread-safe (they fill the leaf cache): one
+// reader per thread, or a lock around them. readTile and metadataJson only read through the ByteSource,
+// which is thread-safe, so a shared reader can lock for the lookup alone and read the bytes outside the lock.
+// Internal compression none and gzip are supported; tile bytes come back as stored (header().tileCompression
+// says how).
 class PmtilesReader {
 public:
     static Result<PmtilesReader> open(std::unique_ptr<ByteSource> source, const PmtilesReaderOptions& options = {});
 
     const PmtilesHeader& header() const { return m_header; }
     const std::string& name() const { return m_name; }
-    Result<std::string> metadataJson();
-    // The tile's bytes, nullopt when the archive has no such tile, an Error when the archive is damaged.
+    bool isRemote() const { return m_source->isRemote(); }
+    Result<std::string> metadataJson() const;
+    // Where the tile's bytes are, nullopt when the archive has no such tile, an Error when the directories are
+    // damaged or point outside the tile data section. Reads leaf directories the cache does not hold.
+    Result<std::optional<PmtilesTileLocation>> locateTile(TileId tile);
+    // The bytes at a location from locateTile.
+    Result<std::vector<uint8_t>> readTile(const PmtilesTileLocation& location) const;
+    // locateTile + readTile: the tile's bytes, nullopt when the archive has no such tile, an Error when the
+    // archive is damaged.
     Result<std::optional<std::vector<uint8_t>>> getTile(TileId tile);
 
     struct Entry {
@@ -108,7 +130,7 @@ public:
 private:
     using Directory = std::vector<Entry>;
     PmtilesReader() = default;
-    Result<std::vector<uint8_t>> readSection(uint64_t offset, uint64_t length, uint64_t cap, const char* what);
+    Result<std::vector<uint8_t>> readSection(uint64_t offset, uint64_t length, uint64_t cap, const char* what) const;
     Result<std::shared_ptr<const Directory>> leafDirectory(uint64_t offset, uint64_t length);
 
     std::unique_ptr<ByteSource> m_source;
