@@ -9,7 +9,5 @@ Error pending(const std::string& what) { return Error{what + ": not implemented 
 Result<std::unique_ptr<TileSource>> openTileSource(const std::string& spec, const TileSourceOptions&) { return pending(spec); }
 Result<std::unique_ptr<TileSource>> openPmtilesSource(std::unique_ptr<ByteSource> b, const TileSourceOptions&) { return pending(b->name()); }
 Result<std::unique_ptr<TileSource>> openXyzDirectorySource(const std::string& d, const TileSourceOptions&) { return pending(d); }
-Result<std::unique_ptr<TileSource>> openHttpXyzSource(const std::string& u, const TileSourceOptions&) { return pending(u); }
-Result<std::unique_ptr<TileSource>> openRemotePmtilesSource(const std::string& u, const TileSourceOptions&) { return pending(u); }
 Result<std::unique_ptr<TileSource>> openGdalTileSource(const std::string& p, const TileSourceOptions&) { return pending(p); }
 }  // namespace fl::terrain
