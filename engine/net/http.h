@@ -1,10 +1,10 @@
-// net/http.h — HTTP(S) GETs for tile sources, on libcurl.
+// net/http.h — HTTP(S) GETs for tile sources, on libcurl. net sits below terrain and includes none of it.
 // Owns: HttpOptions (timeouts, retries with backoff, requests in flight), HttpClient (blocking, thread-safe
-// GETs with optional byte ranges, cancellation, bounded bodies, retryable vs final errors).
-// Header parsing of untrusted bytes lives in net/http_headers.h. net sits below terrain: no terrain includes.
+// GETs with optional byte ranges, cancellation, bounded bodies) and HttpError (what failed; retryable or not).
 #pragma once
 
 #include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -76,12 +76,24 @@ public:
 
     bool ok() const { return std::holds_alternative<HttpResponse>(m_v); }
     explicit operator bool() const { return ok(); }
-    HttpResponse& value() & { return std::get<HttpResponse>(m_v); }
-    const HttpResponse& value() const& { return std::get<HttpResponse>(m_v); }
-    HttpResponse&& value() && { return std::get<HttpResponse>(std::move(m_v)); }
+    HttpResponse& value() & {
+        assert(ok());
+        return std::get<HttpResponse>(m_v);
+    }
+    const HttpResponse& value() const& {
+        assert(ok());
+        return std::get<HttpResponse>(m_v);
+    }
+    HttpResponse&& value() && {
+        assert(ok());
+        return std::get<HttpResponse>(std::move(m_v));
+    }
     HttpResponse* operator->() { return &value(); }
     const HttpResponse* operator->() const { return &value(); }
-    const HttpError& failure() const { return std::get<HttpError>(m_v); }
+    const HttpError& failure() const {
+        assert(!ok());
+        return std::get<HttpError>(m_v);
+    }
     const Error& error() const { return failure().error; }
     bool retryable() const { return !ok() && failure().retryable(); }
     Result<HttpResponse> toResult() && {

@@ -337,6 +337,33 @@ TEST(HttpClient, RequestsInFlightAreCapped) {
     EXPECT_GE(s.server.maxConcurrentRequests(), 2);  // the cap is a cap, not a serialisation
 }
 
+TEST(HttpClient, WaitingForASlotObservesCancellation) {
+    Served s;
+    s.server.setFault("/file.bin", HttpFault{.stall = true});
+    HttpOptions o = fastOptions();
+    o.maxRequestsInFlight = 1;
+    o.stallTimeoutMs = 5000;
+    HttpClient client(o);
+    std::atomic<bool> cancelHolder{false}, cancelWaiter{false};
+    std::thread holder([&] { (void)client.get(s.server.url("/file.bin"), std::nullopt, &cancelHolder); });
+    while (s.server.totalRequests() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        cancelWaiter = true;
+    });
+    auto start = Clock::now();
+    auto r = client.get(s.server.url("/other.bin"), std::nullopt, &cancelWaiter);
+    double ms = msSince(start);
+    canceller.join();
+    cancelHolder = true;
+    holder.join();
+    ASSERT_FALSE(r);
+    EXPECT_TRUE(r.failure().cancelled());
+    EXPECT_EQ(r.failure().attempts, 0);
+    EXPECT_LT(ms, 250);
+    EXPECT_EQ(s.server.requests("/other.bin"), 0u);  // it never got a slot
+}
+
 TEST(HttpClient, BodyOverTheLimitIsRefused) {
     Served s;
     HttpOptions o = fastOptions();
