@@ -1,0 +1,303 @@
+#include "support/loopback_http_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <optional>
+
+#include "net/http_headers.h"
+
+namespace fl::test {
+namespace {
+
+constexpr int kSliceMs = 20;                // every wait is cut into slices this long so stop() is prompt
+constexpr size_t kMaxRequestBytes = 16384;  // request line + headers
+constexpr auto kIdleTimeout = std::chrono::seconds(10);
+
+// Waits for `events` on `fd` in slices until it is ready (true) or `stopping` is set / the deadline passes.
+bool waitFor(int fd, short events, const std::atomic<bool>& stopping,
+             std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) {
+    while (!stopping.load() && std::chrono::steady_clock::now() < deadline) {
+        pollfd p{fd, events, 0};
+        int r = poll(&p, 1, kSliceMs);
+        if (r > 0) return true;
+        if (r < 0 && errno != EINTR) return false;
+    }
+    return false;
+}
+
+bool sendAll(int fd, const char* data, size_t size, const std::atomic<bool>& stopping) {
+    while (size > 0) {
+        ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+        if (n > 0) {
+            data += n;
+            size -= size_t(n);
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            if (!waitFor(fd, POLLOUT, stopping)) return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool sendAll(int fd, const std::string& s, const std::atomic<bool>& stopping) {
+    return sendAll(fd, s.data(), s.size(), stopping);
+}
+
+std::string head(int status, size_t contentLength, bool keepAlive, const std::string& extra = "") {
+    std::string reason(net::reasonPhrase(status));
+    return "HTTP/1.1 " + std::to_string(status) + " " + (reason.empty() ? "Status" : reason) +
+           "\r\nContent-Length: " + std::to_string(contentLength) +
+           "\r\nContent-Type: application/octet-stream\r\nConnection: " + (keepAlive ? "keep-alive" : "close") +
+           "\r\n" + extra + "\r\n";
+}
+
+std::optional<std::string> readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void sleepUnlessStopping(int ms, const std::atomic<bool>& stopping) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (!stopping.load() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(ms, 5)));
+    }
+}
+
+}  // namespace
+
+LoopbackHttpServer::LoopbackHttpServer(std::string root) : m_root(std::move(root)) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 128) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        ::close(fd);
+        return;
+    }
+    m_listenFd = fd;
+    m_port = ntohs(addr.sin_port);
+    m_acceptor = std::thread([this] { acceptLoop(); });
+}
+
+LoopbackHttpServer::~LoopbackHttpServer() {
+    stop();
+}
+
+std::string LoopbackHttpServer::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + path;
+}
+
+void LoopbackHttpServer::stop() {
+    m_stopping = true;
+    if (m_acceptor.joinable()) m_acceptor.join();  // it joins the connection threads on its way out
+    if (m_listenFd >= 0) {
+        ::close(m_listenFd);
+        m_listenFd = -1;
+    }
+}
+
+void LoopbackHttpServer::setFault(const std::string& pathPrefix, HttpFault fault) {
+    std::lock_guard lock(m_mutex);
+    m_faults[pathPrefix] = fault;
+}
+
+void LoopbackHttpServer::clearFaults() {
+    std::lock_guard lock(m_mutex);
+    m_faults.clear();
+}
+
+size_t LoopbackHttpServer::requests(const std::string& path) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_requestsByPath.find(path);
+    return it == m_requestsByPath.end() ? 0 : it->second;
+}
+
+size_t LoopbackHttpServer::totalRequests() const {
+    std::lock_guard lock(m_mutex);
+    return m_totalRequests;
+}
+
+int LoopbackHttpServer::maxConcurrentRequests() const {
+    std::lock_guard lock(m_mutex);
+    return m_maxOpen;
+}
+
+void LoopbackHttpServer::resetCounters() {
+    std::lock_guard lock(m_mutex);
+    m_requestsByPath.clear();
+    m_totalRequests = 0;
+    m_maxOpen = m_open;
+}
+
+HttpFault LoopbackHttpServer::faultFor(const std::string& path) const {
+    std::lock_guard lock(m_mutex);
+    const HttpFault* best = nullptr;
+    size_t bestLength = 0;
+    for (const auto& [prefix, fault] : m_faults) {
+        if (path.compare(0, prefix.size(), prefix) == 0 && (!best || prefix.size() >= bestLength)) {
+            best = &fault;
+            bestLength = prefix.size();
+        }
+    }
+    return best ? *best : HttpFault{};
+}
+
+void LoopbackHttpServer::acceptLoop() {
+    while (!m_stopping.load()) {
+        pollfd p{m_listenFd, POLLIN, 0};
+        if (poll(&p, 1, kSliceMs) <= 0) continue;
+        int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0) continue;
+        ++m_connectionsAccepted;
+        // Headers and body go out in separate sends: without this, Nagle + delayed ACK add 40 ms per answer.
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        // Reap finished connections so a long test does not pile up threads.
+        std::erase_if(m_connections, [](const std::unique_ptr<Connection>& c) {
+            if (!c->done.load()) return false;
+            c->thread.join();
+            return true;
+        });
+        auto connection = std::make_unique<Connection>();
+        Connection* c = connection.get();
+        c->thread = std::thread([this, fd, c] {
+            serve(fd);
+            c->done = true;
+        });
+        m_connections.push_back(std::move(connection));
+    }
+    for (auto& c : m_connections) c->thread.join();
+    m_connections.clear();
+}
+
+void LoopbackHttpServer::serve(int fd) {
+    std::string buffer;
+    while (!m_stopping.load()) {
+        size_t end = buffer.find("\r\n\r\n");
+        if (end == std::string::npos) {
+            if (buffer.size() > kMaxRequestBytes) break;
+            if (!waitFor(fd, POLLIN, m_stopping, std::chrono::steady_clock::now() + kIdleTimeout)) break;
+            char chunk[4096];
+            ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+            if (n == 0) break;
+            if (n < 0) {
+                if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+                break;
+            }
+            buffer.append(chunk, size_t(n));
+            continue;
+        }
+        std::string request = buffer.substr(0, end + 4);
+        buffer.erase(0, end + 4);
+        if (!handle(fd, request)) break;
+    }
+    ::close(fd);
+}
+
+bool LoopbackHttpServer::handle(int fd, const std::string& request) {
+    // Request line: METHOD SP TARGET SP VERSION.
+    size_t lineEnd = request.find("\r\n");
+    std::string line = request.substr(0, lineEnd);
+    size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
+    if (sp1 == std::string::npos || sp2 == sp1) {
+        sendAll(fd, head(400, 0, false), m_stopping);
+        return false;
+    }
+    std::string method = line.substr(0, sp1);
+    std::string path = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    path = path.substr(0, path.find('?'));
+    bool keepAlive = true;
+    std::optional<std::string> rangeValue;
+    for (size_t pos = lineEnd + 2; pos < request.size();) {
+        size_t next = request.find("\r\n", pos);
+        if (next == std::string::npos || next == pos) break;
+        if (auto header = net::splitHeaderLine(std::string_view(request).substr(pos, next - pos))) {
+            if (net::equalsIgnoreCase(header->first, "Range")) rangeValue = std::string(header->second);
+            if (net::equalsIgnoreCase(header->first, "Connection") && net::equalsIgnoreCase(header->second, "close"))
+                keepAlive = false;
+        }
+        pos = next + 2;
+    }
+
+    size_t count = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        count = ++m_requestsByPath[path];
+        ++m_totalRequests;
+        m_maxOpen = std::max(m_maxOpen, ++m_open);
+    }
+    struct Closer {
+        LoopbackHttpServer* self;
+        ~Closer() {
+            std::lock_guard lock(self->m_mutex);
+            --self->m_open;
+        }
+    } closer{this};
+
+    const HttpFault fault = faultFor(path);
+    if (fault.delayMs > 0) sleepUnlessStopping(fault.delayMs, m_stopping);
+    auto answerStatus = [&](int status) {
+        std::string body = std::to_string(status) + "\n";
+        return sendAll(fd, head(status, body.size(), keepAlive) + body, m_stopping) && keepAlive;
+    };
+    if (fault.status != 0) return answerStatus(fault.status);
+    if (fault.failFirst > 0 && count <= size_t(fault.failFirst)) return answerStatus(fault.failFirstStatus);
+    if (method != "GET") return answerStatus(405);
+    if (path.empty() || path[0] != '/' || path.find("..") != std::string::npos) return answerStatus(400);
+    auto file = readFile(m_root + path);
+    if (!file) return answerStatus(404);
+
+    int status = 200;
+    std::string extra;
+    std::string_view body = *file;
+    if (rangeValue && !fault.ignoreRange) {
+        if (auto range = net::parseRangeHeader(*rangeValue)) {
+            if (range->first >= file->size()) {
+                std::string unsatisfied = "Content-Range: bytes */" + std::to_string(file->size()) + "\r\n";
+                return sendAll(fd, head(416, 0, keepAlive, unsatisfied), m_stopping) && keepAlive;
+            }
+            uint64_t last = std::min<uint64_t>(range->last, file->size() - 1);
+            body = body.substr(range->first, last - range->first + 1);
+            int shift = fault.wrongContentRange ? 1 : 0;
+            status = 206;
+            extra = "Content-Range: bytes " + std::to_string(range->first + shift) + "-" +
+                    std::to_string(last + shift) + "/" + std::to_string(file->size() + shift) + "\r\n";
+        }
+    }
+    if (fault.truncate || fault.stall) {
+        if (!sendAll(fd, head(status, body.size(), keepAlive, extra), m_stopping) ||
+            !sendAll(fd, body.data(), body.size() / 2, m_stopping))
+            return false;
+        if (fault.truncate) return false;  // the caller closes the connection mid-body
+        // Stalled: hold the connection open, sending nothing, until the client gives up or we stop.
+        while (waitFor(fd, POLLIN, m_stopping)) {
+            char sink[512];
+            ssize_t n = ::recv(fd, sink, sizeof sink, 0);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) break;
+        }
+        return false;
+    }
+    return sendAll(fd, head(status, body.size(), keepAlive, extra), m_stopping) &&
+           sendAll(fd, body.data(), body.size(), m_stopping) && keepAlive;
+}
+
+}  // namespace fl::test
