@@ -23,6 +23,7 @@ std::string tilesUsage() {
            "\n"
            "  --out FILE.pmtiles     output archive (required)\n"
            "  --max-zoom N           highest zoom, 0..20 (default: the finest input's native zoom)\n"
+           "  --context-max-zoom N   zooms up to N cover all of the inputs, not just --bbox (context for wide shots)\n"
            "  --min-zoom N           lowest zoom, 0..20 (default 0)\n"
            "  --bbox W,S,E,N         region in degrees (default: the inputs' extent)\n"
            "  --synthesize-detail    fractal detail beyond the native zoom, averaging back to the source\n"
@@ -57,12 +58,16 @@ Result<terrain::PyramidBuildOptions> parseBuild(const std::vector<std::string>& 
             continue;
         }
         if (a != "--out" && a != "--max-zoom" && a != "--min-zoom" && a != "--bbox" && a != "--seed" &&
-            a != "--threads" && a != "--attribution")
+            a != "--threads" && a != "--attribution" && a != "--context-max-zoom")
             return Error{"tiles build: unknown option '" + a + "' (try `frontline tiles --help`)"};
         if (i + 1 >= args.size()) return Error{a + " needs a value"};
         const std::string& v = args[++i];
         if (a == "--out") {
             o.outPath = v;
+        } else if (a == "--context-max-zoom") {
+            auto z = parseInt(v, a, 0, kMaxCliZoom);
+            if (!z) return z.error();
+            o.contextMaxZoom = *z;
         } else if (a == "--max-zoom" || a == "--min-zoom") {
             auto z = parseInt(v, a, 0, kMaxCliZoom);
             if (!z) return z.error();

@@ -11,5 +11,5 @@ layout(location = 3) in float inHeight;
 layout(location = 0) out vec4 outColor;
 
 void main() {
-    outColor = shadeTerrain(inRelPos, inUp, inGradient, inHeight);
+    outColor = shadeTerrain(inRelPos, inUp, inGradient, inHeight, 2500.0);  // the 90" grid
 }

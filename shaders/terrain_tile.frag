@@ -24,5 +24,5 @@ void main() {
     float sampleSize = push.axisU.w * push.axisN.w * push.tile.y / kTileSamples;
     vec2 grad = vec2(hE - hW, hN - hS) / (2.0 * sampleSize);  // d/dEast, d/dNorth
     vec3 gradient = push.axisE.xyz * grad.x + push.axisN.xyz * grad.y;
-    outColor = shadeTerrain(inRelPos, inUp, gradient, inHeight);
+    outColor = shadeTerrain(inRelPos, inUp, gradient, inHeight, sampleSize);
 }

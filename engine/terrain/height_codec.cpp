@@ -104,9 +104,11 @@ bool writePng(std::vector<uint8_t>* out, const uint8_t* pixels, int width, int h
         return false;
     }
     png_set_write_fn(png, out, appendToVector, flushNothing);
-    // Fixed settings so the bytes depend only on the pixels (and the zlib version): best compression,
-    // libpng's adaptive per-row filter choice, which is itself deterministic.
-    png_set_compression_level(png, 9);
+    // Fixed settings so the bytes depend only on the pixels (and the zlib version): zlib's default level
+    // 6 (level 9 made the pyramid build 3x slower for ~3 % smaller tiles; synthesized detail is
+    // high-entropy in the 1/256 m channel either way), libpng's adaptive per-row filter choice, which is
+    // itself deterministic.
+    png_set_compression_level(png, 6);
     png_set_compression_mem_level(png, 8);
     png_set_compression_window_bits(png, 15);
     png_set_compression_strategy(png, Z_FILTERED);

@@ -200,7 +200,14 @@ Result<PyramidBuildReport> buildPyramid(const PyramidBuildOptions& options) {
 
     // Levels below the top also compute a one-tile ring around the bbox: the next level's edge tiles need
     // their parents' neighbours (hole filling, and the synthesis apron of detailApron() parent pixels).
-    auto rangeOf = [&](int z) { return z < maxZoom ? grow(tilesOf(bbox, z), z) : tilesOf(bbox, z); };
+    TileBounds context = bbox;
+    if (options.contextMaxZoom) {
+        const TileBounds& e = mosaic.extent;
+        context = {std::max(-180.0, std::min(bbox.west, e.west)), std::max(-kMaxMercatorLat, std::min(bbox.south, e.south)),
+                   std::min(180.0, std::max(bbox.east, e.east)), std::min(kMaxMercatorLat, std::max(bbox.north, e.north))};
+    }
+    auto areaOf = [&](int z) { return options.contextMaxZoom && z <= *options.contextMaxZoom ? context : bbox; };
+    auto rangeOf = [&](int z) { return z < maxZoom ? grow(tilesOf(areaOf(z), z), z) : tilesOf(areaOf(z), z); };
     size_t total = 0, done = 0;
     for (int z = firstZoom; z <= maxZoom; ++z) total += rangeOf(z).count();
     std::mutex progressMutex;
@@ -210,7 +217,7 @@ Result<PyramidBuildReport> buildPyramid(const PyramidBuildOptions& options) {
     PmtilesWriter writer;
     LevelRaster parent;
     for (int z = firstZoom; z <= maxZoom; ++z) {
-        const TileRange bboxTiles = tilesOf(bbox, z);
+        const TileRange bboxTiles = tilesOf(areaOf(z), z);
         LevelRaster level;
         level.z = z;
         level.range = rangeOf(z);
@@ -303,7 +310,7 @@ Result<PyramidBuildReport> buildPyramid(const PyramidBuildOptions& options) {
     write.metadataJson = report.metadataJson;
     write.minZoom = uint8_t(options.minZoom);
     write.maxZoom = uint8_t(maxZoom);
-    write.bounds = bbox;
+    write.bounds = options.contextMaxZoom ? context : bbox;
     if (auto st = writer.finish(options.outPath, write); !st) return st.error();
     std::error_code ec;
     report.bytes = std::filesystem::file_size(options.outPath, ec);

@@ -25,6 +25,9 @@ struct PyramidBuildOptions {
     std::optional<int> maxZoom;
     // West, south, east, north in degrees. nullopt = the union of the inputs' extents (clamped to Mercator).
     std::optional<TileBounds> bbox;
+    // Zooms up to this one cover everything the inputs cover, not just the bbox: cheap context around the
+    // region (a 90" grid is ~10 tiles a level there) so wide shots have terrain to the horizon.
+    std::optional<int> contextMaxZoom;
     // Zooms beyond the native zoom are synthesized (mean-preserving fBm, see detail_synthesis.h) instead of
     // interpolated, and the archive says so (attribution and metadata). Needs the previous level of the bbox
     // in memory (4 bytes a pixel: ~200 MB for a 2 x 2 degree bbox at z12); fine for regional pyramids, not

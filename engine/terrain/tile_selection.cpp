@@ -117,8 +117,15 @@ struct Walker {
             out.leaves.push_back({tile, sse, distance});
             return;
         }
-        for (TileId c : children(tile))
-            if (overlaps(tileBounds(c), options.bounds) && !(absent && absent(c))) visit(c);
+        for (TileId c : children(tile)) {
+            if (!overlaps(tileBounds(c), options.bounds)) continue;
+            if (absent && absent(c))
+                // The source stops here (a finer region ends, a hole): the child's area is drawn from this
+                // tile's data, so it stays a leaf without refining further.
+                out.leaves.push_back({c, sse, distance});
+            else
+                visit(c);
+        }
     }
 };
 

@@ -23,11 +23,18 @@ vec3 reliefColor(float h) {
 }
 
 // `gradient`: d(height)/d(ground distance) as a tangent vector (scene frame), `heightMsl` in metres.
-vec4 shadeTerrain(vec3 relPos, vec3 upIn, vec3 gradient, float heightMsl) {
+// `sampleSize`: ground size (m) of one height sample. The cartographic z-factor (light.w) restores the
+// slopes a coarse grid smooths away: full strength at 2.5 km samples, none at 30 m and finer, log-scaled in
+// between, so streamed detail is not over-sharpened while the 90" overview keeps legible relief.
+float reliefZFactor(float sampleSize) {
+    float t = clamp(log2(max(sampleSize, 1.0) / 30.0) / log2(2500.0 / 30.0), 0.0, 1.0);
+    return 1.0 + (frame.light.w - 1.0) * t;
+}
+
+vec4 shadeTerrain(vec3 relPos, vec3 upIn, vec3 gradient, float heightMsl, float sampleSize) {
     vec3 up = normalize(upIn);
-    // The normal of the exaggerated surface, tilted further by the cartographic z-factor (light.w): a
-    // 2.5 km grid smooths slopes, and relief shading is what makes the terrain legible on air.
-    vec3 n = normalize(up - frame.params.x * frame.light.w * gradient);
+    // The normal of the exaggerated surface, tilted further by the z-factor for the data's resolution.
+    vec3 n = normalize(up - frame.params.x * reliefZFactor(sampleSize) * gradient);
     float lambert = max(dot(n, frame.sunDir.xyz), 0.0);
     // Hillshade relative to flat ground, so flat plains keep their colour and slopes read as relief.
     float flatLit = max(dot(up, frame.sunDir.xyz), 0.05);
