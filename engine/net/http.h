@@ -34,7 +34,7 @@ struct HttpOptions {
     int maxRequestsInFlight = 8;
     uint64_t maxBodyBytes = 64ull << 20;  // larger bodies are refused, not retried (a tile is < 1 MiB)
     int maxRedirects = 5;                 // tile CDNs redirect to storage; more than this is a loop
-    std::string userAgent = "Frontline/0.1 (terrain engine)";
+    std::string userAgent = "Frontline/0.1 (terrain engine)";  // tile providers' usage policies ask for one
 };
 
 struct HttpResponse {
