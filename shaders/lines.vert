@@ -15,9 +15,12 @@ layout(location = 2) out float outHalfWidthPx;
 
 void main() {
     // Draped lines sit on the same exaggerated surface as the terrain; pull them a little toward the
-    // eye so they win the depth test against the triangles they lie on.
-    vec3 a = push.originFromCamera.xyz + exaggerated(inP0.xyz, inUp0.xyz, inP0.w);
-    vec3 b = push.originFromCamera.xyz + exaggerated(inP1.xyz, inUp1.xyz, inP1.w);
+    // eye so they win the depth test against the triangles they lie on. They are still draped on the
+    // 90" grid while the streamed tiles carry finer (partly synthesized) relief, so they also ride 40 m
+    // above it until overlays drape on the tiles themselves (issue 5).
+    const float kLiftM = 40.0;
+    vec3 a = push.originFromCamera.xyz + exaggerated(inP0.xyz, inUp0.xyz, inP0.w + kLiftM);
+    vec3 b = push.originFromCamera.xyz + exaggerated(inP1.xyz, inUp1.xyz, inP1.w + kLiftM);
     a *= 0.9985;
     b *= 0.9985;
     vec4 ca = frame.viewProj * vec4(a, 1.0);

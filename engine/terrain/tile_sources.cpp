@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "terrain/http_tile_source.h"
 #include "terrain/tile_source.h"
 #include "terrain/tile_source_metadata.h"
 
@@ -75,6 +76,8 @@ public:
 
     TileFetch fetch(TileId tile, const CancelFlag& cancel) override {
         if (cancel.cancelled()) return TileFetch::cancelled();
+        // Remote reads on this thread watch the flag: a view that moved on aborts the range request.
+        HttpByteSource::CancelScope cancelScope(&cancel.flag());
         if (!isValid(tile) || tile.z < m_info.minZoom || tile.z > m_info.maxZoom) return TileFetch::missing();
         Result<std::optional<PmtilesTileLocation>> location = Error{};
         {
@@ -88,6 +91,7 @@ public:
         if (!*location) return TileFetch::missing();
         if (cancel.cancelled()) return TileFetch::cancelled();
         auto bytes = m_reader.readTile(**location);
+        if (!bytes && cancel.cancelled()) return TileFetch::cancelled();
         if (!bytes) return TileFetch::failed(withTile(bytes.error(), tile), m_remote);
         // Bytes are not decoded here: the scheduler decodes on its workers and names this source when a
         // PNG is corrupt or of the wrong size (decodeHeightPng).
@@ -179,6 +183,8 @@ public:
 
     TileFetch fetch(TileId tile, const CancelFlag& cancel) override {
         if (cancel.cancelled()) return TileFetch::cancelled();
+        // Remote reads on this thread watch the flag: a view that moved on aborts the range request.
+        HttpByteSource::CancelScope cancelScope(&cancel.flag());
         if (!isValid(tile) || tile.z < m_info.minZoom || tile.z > m_info.maxZoom) return TileFetch::missing();
         const std::string path = (fs::path(m_info.name) / std::to_string(tile.z) / std::to_string(tile.x) /
                                   (std::to_string(tile.y) + ".png"))

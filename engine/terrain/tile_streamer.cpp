@@ -227,9 +227,12 @@ struct TileStreamer::Impl {
     }
 
     // ---- render thread ----
+    // Height range for bounding boxes. Only the always-resident coarse tiles count: a range learnt from
+    // whichever finer tiles happened to load first would make the selection, and so the frame, depend on
+    // load timing, and every frame must be reproducible from (story, camera, time).
     std::optional<HeightRange> lookupRange(TileId t) const {
         for (;;) {
-            if (auto it = ranges.find(t); it != ranges.end()) {
+            if (auto it = ranges.find(t); it != ranges.end() && residentSet.count(t)) {
                 HeightRange r = it->second;
                 if (t.z > 0) {
                     // Finer tiles of synthesized or resampled data can overshoot their ancestor a little.
@@ -535,7 +538,15 @@ Readiness TileStreamer::readiness() const {
         }
         r.missing.push_back(t);
     }
-    r.progress = m->leaves.empty() ? 1.0 : double(done) / double(m->leaves.size());
+    // The coarse levels fix the bounding boxes the selection uses: until they are in, the leaves may change.
+    size_t coarseMissing = 0;
+    for (TileId t : m->residentTiles)
+        if (!m->cpu.contains(t) && !m->gpu.contains(t) && !m->absent.count(t) &&
+            !(m->failures.count(t) && m->failures.at(t).permanent)) {
+            r.missing.push_back(t);
+            ++coarseMissing;
+        }
+    r.progress = m->leaves.empty() ? 1.0 : double(done) / double(m->leaves.size() + coarseMissing);
     r.resolved = r.missing.empty() && r.failed.empty();
     return r;
 }
