@@ -311,6 +311,7 @@ Record timeToFullDetail(const ViewCase& view, const std::string& sourceLabel,
         .set("frames", frame)
         .set("requested", s.requested)
         .set("loaded", s.loaded)
+        .set("missing", s.missing)
         .set("failed", s.failed)
         .set("cancelled", s.cancelled)
         .set("needed", s.leaves)
