@@ -11,7 +11,10 @@ std::string usage() {
            "  render    render one frame offscreen to a PNG\n"
            "  views     list the named views\n"
            "  devices   list the Vulkan devices\n"
-           "  tiles     elevation tile pyramids: `tiles build INPUT... --out FILE.pmtiles` (see `tiles --help`)\n"
+           "  tiles     elevation tile pyramids: `tiles build INPUT... --out FILE.pmtiles`, `tiles info SOURCE`\n"
+           "            (see `tiles --help`)\n"
+           "  bench     measurements without a GPU: `bench streaming [--json] [--quick] [--terrain SOURCE]`\n"
+           "            (see `bench --help`)\n"
            "\n"
            "render options:\n"
            "  --view NAME                              a named view (see `frontline views`)\n"
@@ -44,9 +47,9 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         cmd.name = args[0];
         i = 1;
         if (cmd.name != "render" && cmd.name != "window" && cmd.name != "views" && cmd.name != "devices" &&
-            cmd.name != "tiles" && cmd.name != "help")
+            cmd.name != "tiles" && cmd.name != "bench" && cmd.name != "help")
             return Error{"unknown command '" + cmd.name + "' (try `frontline --help`)"};
-        if (cmd.name == "tiles") {  // its own grammar (positional inputs): see tiles_command.cpp
+        if (cmd.name == "tiles" || cmd.name == "bench") {  // own grammars: tiles_command.cpp, bench_command.cpp
             cmd.rest.assign(args.begin() + 1, args.end());
             return cmd;
         }

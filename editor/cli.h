@@ -32,11 +32,12 @@ struct WindowOptions {
 };
 
 struct Command {
-    std::string name;  // "", "render", "window", "views", "devices", "tiles", "help"
+    std::string name;  // "", "render", "window", "views", "devices", "tiles", "bench", "help"
     CommonOptions common;
     RenderOptions render;
     WindowOptions window;
-    std::vector<std::string> rest;  // `tiles`: everything after the command, parsed by the command itself
+    // `tiles`, `bench`: everything after the command, parsed by the command itself
+    std::vector<std::string> rest;
 };
 
 Result<Command> parseCommandLine(const std::vector<std::string>& args);

@@ -1,23 +1,32 @@
-// `frontline tiles build`: PMTiles elevation pyramids from GDAL rasters. `tiles` has its own grammar
-// (inputs are positional), so its arguments arrive unparsed in Command::rest and are parsed here.
+// `frontline tiles build`: PMTiles elevation pyramids from GDAL rasters; `frontline tiles info`: what a tile
+// source says about itself. `tiles` has its own grammar (inputs are positional), so its arguments arrive
+// unparsed in Command::rest and are parsed here.
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "core/parse.h"
 #include "terrain/pyramid_builder.h"
+#include "terrain/tile_source.h"
 
 namespace fl::app {
 namespace {
 
 std::string tilesUsage() {
     return "usage: frontline tiles build INPUT... --out FILE.pmtiles [OPTIONS]\n"
+           "       frontline tiles info SOURCE [--encoding terrarium|mapbox]\n"
            "\n"
+           "info: opens SOURCE as --terrain does (FILE.pmtiles, https://…/x.pmtiles, an XYZ directory,\n"
+           "https://…/{z}/{x}/{y}.png, or a GDAL raster) and prints its kind, bounds, zooms, tile count, height\n"
+           "encoding, tile size, attribution, synthesized detail and provenance.\n"
+           "\n"
+           "build:\n"
            "Builds a Terrarium PMTiles pyramid (256 px Web Mercator tiles, heights above MSL) from one or more\n"
            "GDAL rasters; later inputs are drawn on top of earlier ones, nodata is filled from coarser data.\n"
            "\n"
@@ -157,12 +166,88 @@ int runBuild(const std::vector<std::string>& args) {
     return kExitOk;
 }
 
+int runInfo(const std::vector<std::string>& args) {
+    std::optional<std::string> spec;
+    terrain::TileSourceOptions options;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--encoding") {
+            if (i + 1 >= args.size()) {
+                printError("--encoding needs a value (terrarium or mapbox)");
+                return kExitUsage;
+            }
+            auto e = terrain::parseEncoding(args[++i]);
+            if (!e) {
+                printError("--encoding: " + e.error().message);
+                return kExitUsage;
+            }
+            options.encoding = *e;
+        } else if (a.rfind("--", 0) == 0) {
+            printError("tiles info: unknown option '" + a + "' (try `frontline tiles --help`)");
+            return kExitUsage;
+        } else if (spec) {
+            printError("tiles info: one source at a time ('" + *spec + "', then '" + a + "')");
+            return kExitUsage;
+        } else {
+            spec = a;
+        }
+    }
+    if (!spec) {
+        printError("tiles info: no source (try `frontline tiles --help`)");
+        return kExitUsage;
+    }
+    auto source = terrain::openTileSource(*spec, options);
+    if (!source) {
+        printError(source.error().message);
+        return kExitError;
+    }
+    const terrain::TileSourceInfo& info = (*source)->info();
+    std::string tiles = "unknown (only archives count their tiles)";
+    if (info.tileCount) {
+        auto count = [](uint64_t n) { return n ? std::to_string(n) : std::string("?"); };
+        tiles = count(info.tileCount->addressed) + " addressed, " + count(info.tileCount->entries) +
+                " directory entries, " + count(info.tileCount->contents) + " distinct contents";
+    }
+    // A GDAL source computes heights itself: no PNG encoding is involved.
+    const std::string encoding = info.kind == terrain::TileSourceKind::GdalRaster
+                                     ? "none (heights computed from the raster)"
+                                     : std::string(terrain::encodingName(info.encoding));
+    std::printf("name:         %s\n", info.name.c_str());
+    std::printf("kind:         %s\n", std::string(terrain::kindName(info.kind)).c_str());
+    std::printf("bounds:       %.6f,%.6f,%.6f,%.6f (W,S,E,N degrees)\n", info.bounds.west, info.bounds.south,
+                info.bounds.east, info.bounds.north);
+    std::printf("zooms:        %d..%d\n", info.minZoom, info.maxZoom);
+    std::printf("tiles:        %s\n", tiles.c_str());
+    std::printf("encoding:     %s\n", encoding.c_str());
+    std::printf("tile size:    %d px\n", info.tileSize);
+    std::printf("attribution:  %s\n", info.attribution.empty() ? "(none)" : info.attribution.c_str());
+    if (info.synthesizedFromZoom)
+        std::printf("synthesized:  detail from z%d (zooms %d..%d are synthesized, credit \"synthesized detail\")\n",
+                    *info.synthesizedFromZoom, *info.synthesizedFromZoom, info.maxZoom);
+    else
+        std::printf("synthesized:  none\n");
+    // Provenance is free text, one raster per line: each gets its own indented line.
+    const char* label = "provenance:   ";
+    size_t start = 0;
+    if (info.provenance.empty()) std::printf("%s(none)\n", label);
+    while (start < info.provenance.size()) {
+        size_t end = info.provenance.find('\n', start);
+        if (end == std::string::npos) end = info.provenance.size();
+        if (end > start) {
+            std::printf("%s%s\n", label, info.provenance.substr(start, end - start).c_str());
+            label = "              ";
+        }
+        start = end + 1;
+    }
+    return kExitOk;
+}
+
 }  // namespace
 
 int runTiles(const Command& cmd) {
     const std::vector<std::string>& rest = cmd.rest;
     if (rest.empty()) {
-        printError("tiles: missing subcommand (known: build; try `frontline tiles --help`)");
+        printError("tiles: missing subcommand (known: build, info; try `frontline tiles --help`)");
         return kExitUsage;
     }
     if (rest[0] == "--help" || rest[0] == "-h" || rest[0] == "help") {
@@ -178,7 +263,16 @@ int runTiles(const Command& cmd) {
             }
         return runBuild(args);
     }
-    printError("tiles: unknown subcommand '" + rest[0] + "' (known: build)");
+    if (rest[0] == "info") {
+        const std::vector<std::string> args(rest.begin() + 1, rest.end());
+        for (const auto& a : args)
+            if (a == "--help" || a == "-h") {
+                std::fputs(tilesUsage().c_str(), stdout);
+                return kExitOk;
+            }
+        return runInfo(args);
+    }
+    printError("tiles: unknown subcommand '" + rest[0] + "' (known: build, info)");
     return kExitUsage;
 }
 

@@ -45,6 +45,7 @@ Result<std::unique_ptr<TileSource>> openGdalTileSource(const std::string& raster
     const MosaicInfo& mosaic = (*warper)->info();
     TileSourceInfo info;
     info.name = rasterPath;
+    info.kind = TileSourceKind::GdalRaster;
     info.encoding = HeightEncoding::Terrarium;  // irrelevant: fetch() returns heights, never PNG bytes
     info.minZoom = 0;
     // One zoom past the native one: at the native zoom a tile pixel is 0.7..1.4 source pixels, so the next

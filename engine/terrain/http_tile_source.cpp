@@ -167,6 +167,7 @@ Result<std::unique_ptr<TileSource>> openHttpXyzSource(const std::string& urlTemp
     if (!options.encoding) return Error{urlTemplate + ": an URL template needs --encoding terrarium|mapbox"};
     TileSourceInfo info;
     info.name = urlTemplate;
+    info.kind = TileSourceKind::XyzUrlTemplate;
     info.encoding = *options.encoding;
     info.minZoom = options.minZoom.value_or(0);
     info.maxZoom = options.maxZoom.value_or(15);

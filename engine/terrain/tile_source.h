@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -32,11 +33,16 @@ private:
     std::atomic<bool> m_cancelled{false};
 };
 
+// Which of the source kinds openTileSource chose (`frontline tiles info` shows it).
+enum class TileSourceKind { PmtilesFile, PmtilesRemote, XyzDirectory, XyzUrlTemplate, GdalRaster };
+std::string_view kindName(TileSourceKind kind);  // "PMTiles archive", "XYZ URL template", ...
+
 // What a source says about itself. Archives built by `frontline tiles build` carry all of it in their
 // metadata (see kMetadataKeys below); for bare directories and URL templates the caller supplies the
 // encoding and the zooms are discovered or defaulted.
 struct TileSourceInfo {
     std::string name;  // path or URL, used in every error message
+    TileSourceKind kind = TileSourceKind::PmtilesFile;
     HeightEncoding encoding = HeightEncoding::Terrarium;
     int minZoom = 0, maxZoom = 15;
     TileBounds bounds{-180, -kMaxMercatorLat, 180, kMaxMercatorLat};
@@ -46,6 +52,14 @@ struct TileSourceInfo {
     // credit "synthesized detail". From this zoom on the tiles are synthesized (nullopt: not at all).
     std::optional<int> synthesizedFromZoom;
     std::string provenance;  // free text: the rasters the tiles were built from, one per line
+    // What an archive's header says it holds (0 = the writer did not count). Directories, URL templates and
+    // GDAL rasters cannot say without listing or tiling everything: nullopt.
+    struct TileCount {
+        uint64_t addressed = 0;  // tile ids with data
+        uint64_t entries = 0;    // directory entries (runs of identical tiles share one)
+        uint64_t contents = 0;   // distinct tile contents stored
+    };
+    std::optional<TileCount> tileCount;
 };
 
 // PMTiles metadata (JSON object) written by the builder and read by the PMTiles sources:

@@ -249,6 +249,22 @@ bool isGdalConnectionString(std::string_view spec) {
 
 }  // namespace
 
+std::string_view kindName(TileSourceKind kind) {
+    switch (kind) {
+        case TileSourceKind::PmtilesFile:
+            return "PMTiles archive";
+        case TileSourceKind::PmtilesRemote:
+            return "remote PMTiles archive (HTTP range requests)";
+        case TileSourceKind::XyzDirectory:
+            return "XYZ tile directory";
+        case TileSourceKind::XyzUrlTemplate:
+            return "XYZ URL template";
+        case TileSourceKind::GdalRaster:
+            return "GDAL raster (tiled on the fly)";
+    }
+    return "unknown";
+}
+
 Result<std::unique_ptr<TileSource>> openPmtilesSource(std::unique_ptr<ByteSource> bytes,
                                                       const TileSourceOptions& options) {
     assert(bytes);
@@ -275,6 +291,7 @@ Result<std::unique_ptr<TileSource>> openPmtilesSource(std::unique_ptr<ByteSource
 
     TileSourceInfo info;
     info.name = name;
+    info.kind = reader->isRemote() ? TileSourceKind::PmtilesRemote : TileSourceKind::PmtilesFile;
     info.encoding = *encoding;
     // The header is authoritative for zooms and extent (the spec says so, and every writer fills it); the
     // metadata's TileJSON copies are ignored. A header without a usable extent leaves the whole world.
@@ -286,6 +303,7 @@ Result<std::unique_ptr<TileSource>> openPmtilesSource(std::unique_ptr<ByteSource
     info.attribution = metadata->attribution;
     info.synthesizedFromZoom = metadata->synthesizedFromZoom;
     info.provenance = metadata->provenance;
+    info.tileCount = TileSourceInfo::TileCount{h.addressedTiles, h.tileEntries, h.tileContents};
     return std::unique_ptr<TileSource>(std::make_unique<PmtilesTileSource>(std::move(*reader), std::move(info)));
 }
 
@@ -320,6 +338,7 @@ Result<std::unique_ptr<TileSource>> openXyzDirectorySource(const std::string& di
 
     TileSourceInfo info;
     info.name = directory;
+    info.kind = TileSourceKind::XyzDirectory;
     info.encoding = *encoding;
     std::optional<int> minZoom = options.minZoom ? options.minZoom : metadata.minZoom;
     std::optional<int> maxZoom = options.maxZoom ? options.maxZoom : metadata.maxZoom;

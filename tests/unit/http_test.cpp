@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "net/http.h"
-#include "support/loopback_http_server.h"
+#include "net/loopback_server.h"
 #include "terrain/height_codec.h"
 #include "terrain/http_tile_source.h"
 #include "terrain/pmtiles.h"
@@ -28,10 +28,10 @@ using fl::net::ByteRange;
 using fl::net::ContentRange;
 using fl::net::HttpClient;
 using fl::net::HttpError;
+using fl::net::HttpFault;
 using fl::net::HttpOptions;
+using fl::net::LoopbackHttpServer;
 using fl::terrain::TileId;
-using fl::test::HttpFault;
-using fl::test::LoopbackHttpServer;
 using Clock = std::chrono::steady_clock;
 using Bytes = std::vector<uint8_t>;
 

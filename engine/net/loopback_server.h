@@ -1,6 +1,8 @@
-// tests/support/loopback_http_server.h — a real HTTP/1.1 server on 127.0.0.1 for the HTTP client tests.
+// net/loopback_server.h — a real HTTP/1.1 static file server on 127.0.0.1.
 // Owns: serving a directory (GET, one "Range: bytes=a-b", keep-alive), faults injected per path prefix
 // (status codes, fail-first-N, truncated and stalled bodies, delays, ignored ranges) and request counters.
+// It binds 127.0.0.1 only and is not hardened for the open network: it is for tests, benchmarks (remote
+// sources without a network: `frontline bench streaming`) and, later, the presenter's local control API.
 #pragma once
 
 #include <atomic>
@@ -13,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-namespace fl::test {
+namespace fl::net {
 
 // What the server does wrong for paths starting with a prefix. Fields combine (a delay then a 500, ...).
 struct HttpFault {
@@ -78,4 +80,4 @@ private:
     int m_open = 0, m_maxOpen = 0;
 };
 
-}  // namespace fl::test
+}  // namespace fl::net
