@@ -28,7 +28,8 @@ std::string usage() {
            "\n"
            "common options:\n"
            "  --terrain SOURCE      streamed elevation: FILE.pmtiles, https://…/x.pmtiles, an XYZ directory,\n"
-           "                        https://…/{z}/{x}/{y}.png, or any GDAL raster (default: the sample Kandahar pyramid)\n"
+           "                        https://…/{z}/{x}/{y}.png, or any GDAL raster (default: the sample Kandahar "
+           "pyramid)\n"
            "  --encoding NAME       terrarium | mapbox, where the terrain source cannot say\n"
            "  --dem FILE            raster the lines and names are draped on, any GDAL format (default: the embedded\n"
            "                        Kandahar GMTED2010)\n"
@@ -74,8 +75,7 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         auto v = value(a);
         if (a != "--view" && a != "--camera" && a != "--size" && a != "--out" && a != "--dem" && a != "--device" &&
-            a != "--terrain" && a != "--encoding" &&
-            a != "--exaggeration" && a != "--sun" && a != "--frames")
+            a != "--terrain" && a != "--encoding" && a != "--exaggeration" && a != "--sun" && a != "--frames")
             return Error{"unknown option '" + a + "' (try `frontline --help`)"};
         if (!v) return v.error();
         const std::string& s = *v;

@@ -55,8 +55,7 @@ void OffscreenRenderer::resize(int width, int height) {
 }
 
 output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, int height,
-                                             const RenderSettings& settings,
-                                             std::chrono::milliseconds detailTimeout) {
+                                             const RenderSettings& settings, std::chrono::milliseconds detailTimeout) {
     const ViewState view = computeView(m_scene.frame, pose, width, height);
     const auto deadline = std::chrono::steady_clock::now() + detailTimeout;
     gpu::FrameSlot* slotPtr = nullptr;

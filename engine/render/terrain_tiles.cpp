@@ -32,7 +32,8 @@ GpuPagePool::GpuPagePool(gpu::Context& ctx, uint32_t pages, uint64_t stagingByte
     const uint64_t pagesPerFrame = std::max<uint64_t>(1, stagingBytesPerFrame / kPageBytes);
     m_staging.resize(slots);
     for (auto& s : m_staging)
-        s.buffer = gpu::Buffer(ctx, pagesPerFrame * kPageBytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, gpu::MemoryUsage::Upload);
+        s.buffer =
+            gpu::Buffer(ctx, pagesPerFrame * kPageBytes, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, gpu::MemoryUsage::Upload);
 }
 
 void GpuPagePool::beginFrame(uint32_t slot) {

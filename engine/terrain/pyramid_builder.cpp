@@ -203,8 +203,9 @@ Result<PyramidBuildReport> buildPyramid(const PyramidBuildOptions& options) {
     TileBounds context = bbox;
     if (options.contextMaxZoom) {
         const TileBounds& e = mosaic.extent;
-        context = {std::max(-180.0, std::min(bbox.west, e.west)), std::max(-kMaxMercatorLat, std::min(bbox.south, e.south)),
-                   std::min(180.0, std::max(bbox.east, e.east)), std::min(kMaxMercatorLat, std::max(bbox.north, e.north))};
+        context = {
+            std::max(-180.0, std::min(bbox.west, e.west)), std::max(-kMaxMercatorLat, std::min(bbox.south, e.south)),
+            std::min(180.0, std::max(bbox.east, e.east)), std::min(kMaxMercatorLat, std::max(bbox.north, e.north))};
     }
     auto areaOf = [&](int z) { return options.contextMaxZoom && z <= *options.contextMaxZoom ? context : bbox; };
     auto rangeOf = [&](int z) { return z < maxZoom ? grow(tilesOf(areaOf(z), z), z) : tilesOf(areaOf(z), z); };

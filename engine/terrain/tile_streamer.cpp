@@ -84,7 +84,7 @@ struct TileStreamer::Impl {
     // ---- render-thread side ----
     std::unordered_map<TileId, std::shared_ptr<Job>> inFlight;
     LruCache<TileId, TilePtr> cpu;
-    std::unordered_map<TileId, HeightRange> ranges;
+    std::unordered_map<TileId, HeightRange> ranges;  // of the resident coarse tiles: the selection's boxes
     std::unordered_set<TileId> absent;
     struct Failure {
         int attempts = 0;
@@ -232,7 +232,7 @@ struct TileStreamer::Impl {
     // load timing, and every frame must be reproducible from (story, camera, time).
     std::optional<HeightRange> lookupRange(TileId t) const {
         for (;;) {
-            if (auto it = ranges.find(t); it != ranges.end() && residentSet.count(t)) {
+            if (auto it = ranges.find(t); it != ranges.end()) {
                 HeightRange r = it->second;
                 if (t.z > 0) {
                     // Finer tiles of synthesized or resampled data can overshoot their ancestor a little.
@@ -259,6 +259,8 @@ struct TileStreamer::Impl {
                 case TileFetch::Status::Ok: {
                     stats.loaded++;
                     stats.decodedBytes += c.pngBytes;
+                    // Only the resident levels' ranges are ever used (see lookupRange), so only they are kept.
+                if (residentSet.count(c.tile))
                     if (auto r = rangeOf(*c.heights)) ranges[c.tile] = *r;
                     failures.erase(c.tile);
                     cpu.put(c.tile, std::move(c.heights), uint64_t(kTileSize) * kTileSize * sizeof(float));

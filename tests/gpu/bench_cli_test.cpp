@@ -2,51 +2,23 @@
 // docs/benchmarks.md documents, and the numbers are sane (full detail reached, nothing over budget).
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cpl_json.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <vector>
 
+#include "support/cli_run.h"
+
 namespace fs = std::filesystem;
+using namespace fl::testing;
 
 namespace {
 
-struct CliRun {
-    int exitCode = -1;
-    std::string out, err;
-};
-
-fs::path tempDir() {
-    const fs::path d = fs::temp_directory_path() / ("frontline-bench-cli-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 CliRun run(const std::string& args) {
-    const fs::path d = tempDir();
-    const std::string cmd = "'" + std::string(FRONTLINE_EXE) + "' " + args + " >'" + (d / "out.txt").string() +
-                            "' 2>'" + (d / "err.txt").string() + "'";
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(d / "out.txt");
-    r.err = slurp(d / "err.txt");
-    return r;
+    return runFrontline(args);
 }
 
 // The keys docs/benchmarks.md lists for each metric.

@@ -1,61 +1,21 @@
 // The `frontline` executable as a user runs it: exit codes, one-line errors, files written.
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "output/image.h"
 
+#include "support/cli_run.h"
+
 namespace fs = std::filesystem;
+using namespace fl::testing;
 
 namespace {
 
-struct CliRun {
-    int exitCode = -1;
-    std::string out, err;
-};
-
-fs::path tempDir() {
-    const fs::path d = fs::temp_directory_path() / ("frontline-cli-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// Runs the executable through the shell with `env` prefixed (e.g. "VK_ICD_FILENAMES=/none").
+// The tests unset FRONTLINE_VALIDATION unless a test asks for it (e.g. "FRONTLINE_VALIDATION=1").
 CliRun run(const std::string& args, const std::string& env = "") {
-    const fs::path d = tempDir();
-    const std::string cmd = "env -u FRONTLINE_VALIDATION " + env + " '" + std::string(FRONTLINE_EXE) + "' " + args +
-                            " >'" + (d / "out.txt").string() + "' 2>'" + (d / "err.txt").string() + "'";
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(d / "out.txt");
-    r.err = slurp(d / "err.txt");
-    return r;
-}
-
-int lineCount(const std::string& s) {
-    int n = 0;
-    for (char c : s) n += c == '\n';
-    return n;
-}
-
-void expectOneLineError(const CliRun& r, int code, const std::string& mention) {
-    EXPECT_EQ(r.exitCode, code) << r.err;
-    EXPECT_EQ(lineCount(r.err), 1) << r.err;
-    EXPECT_NE(r.err.find("frontline: error: "), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find(mention), std::string::npos) << "expected '" << mention << "' in: " << r.err;
+    return runFrontline(args, "-u FRONTLINE_VALIDATION " + env);
 }
 
 }  // namespace

@@ -1,57 +1,22 @@
 // `frontline tiles build` as a user runs it: an archive that opens, usage errors (exit 2), data errors (exit 1).
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "terrain/pmtiles.h"
 
+#include "support/cli_run.h"
+
 namespace fs = std::filesystem;
+using namespace fl::testing;
 
 namespace {
 
 const std::string kDemAsset = FRONTLINE_ASSET_DIR "/dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif";
 
-struct CliRun {
-    int exitCode = -1;
-    std::string out, err;
-};
-
-fs::path tempDir() {
-    const fs::path d = fs::temp_directory_path() / ("frontline-tiles-cli-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 CliRun run(const std::string& args) {
-    const fs::path d = tempDir();
-    const std::string cmd = "'" + std::string(FRONTLINE_EXE) + "' " + args + " >'" + (d / "out.txt").string() +
-                            "' 2>'" + (d / "err.txt").string() + "'";
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(d / "out.txt");
-    r.err = slurp(d / "err.txt");
-    return r;
-}
-
-void expectOneLineError(const CliRun& r, int code, const std::string& mention) {
-    EXPECT_EQ(r.exitCode, code) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find("frontline: error: "), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find(mention), std::string::npos) << "expected '" << mention << "' in: " << r.err;
+    return runFrontline(args);
 }
 
 }  // namespace
