@@ -227,9 +227,9 @@ int runWindow(const Command& cmd) {
         if (auto* streamer = renderer->streamer()) {
             const auto st = streamer->stats();
             const auto ready = streamer->readiness();
-            ImGui::Text("Tiles: %u drawn, %u in flight, %llu loaded, %llu failed  detail %.0f%%", st.draws,
-                        st.loadsInFlight, (unsigned long long)st.loaded, (unsigned long long)st.failed,
-                        ready.progress * 100.0);
+            ImGui::Text("Tiles: %u drawn, detail %.0f%%", st.draws, ready.progress * 100.0);
+            ImGui::Text("Loads: %u in flight, %llu done, %llu failed", st.loadsInFlight, (unsigned long long)st.loaded,
+                        (unsigned long long)st.failed);
             ImGui::Text("Caches: CPU %.0f/%.0f MiB  GPU %.0f/%.0f MiB", st.cpuBytes / 1048576.0,
                         st.cpuBudget / 1048576.0, st.gpuBytes / 1048576.0, st.gpuBudget / 1048576.0);
             const auto& info = streamer->sourceInfo();
