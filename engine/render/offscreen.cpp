@@ -78,7 +78,7 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
 
     VkCommandBuffer cmd = slot.cmd;
     VkClearValue clears[2]{};
-    clears[0].color = {{0, 0, 0, 1}};
+    clears[0].color = {{settings.clearColor.r, settings.clearColor.g, settings.clearColor.b, settings.clearColor.a}};
     clears[1].depthStencil = {0.0f, 0};  // reversed-Z: 0 is infinitely far
     VkRenderPassBeginInfo rbi{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
     rbi.renderPass = m_pass;

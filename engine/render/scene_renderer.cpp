@@ -308,6 +308,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
     }
     if (!m_tiles) m_stats.chunksDrawn = static_cast<uint32_t>(m_visibleChunks.size());
     m_drawBorders = settings.borders;
+    m_drawSky = settings.sky;
     if (m_drawBorders) m_stats.triangles += 2ull * m_lineSegmentCount;
     m_lineCoreWidthPx = std::max(1.5f, 0.0030f * static_cast<float>(view.height));
     m_lineHaloWidthPx = std::max(1.0f, 0.0020f * static_cast<float>(view.height));
@@ -424,8 +425,10 @@ void SceneRenderer::draw(VkCommandBuffer cmd, uint32_t slotIndex) {
         vkCmdDrawIndexed(cmd, c.indexCount, 1, c.firstIndex, c.vertexOffset, 0);
     }
 
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_skyPipeline);
-    vkCmdDraw(cmd, 3, 1, 0, 0);
+    if (m_drawSky) {
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_skyPipeline);
+        vkCmdDraw(cmd, 3, 1, 0, 0);
+    }
 
     if (m_lineSegmentCount && m_drawBorders) {
         // The Afghanistan-Pakistan border: a light core with a dark halo reads on any terrain.

@@ -39,12 +39,18 @@ struct RenderSettings {
     double reliefShading = 3.0;
     bool borders = true;
     bool labels = true;
+    // The sky gradient behind the terrain. Off (with a clear colour that never occurs in terrain, e.g.
+    // magenta) lets tests see every pixel the terrain failed to cover.
+    bool sky = true;
+    glm::vec4 clearColor{0, 0, 0, 1};  // linear RGBA of the colour target before anything is drawn
 };
 
 struct FrameStats {
     uint32_t chunksDrawn = 0, chunksTotal = 0;  // DEM grid chunks, or streamed tile draws / leaves
     uint64_t triangles = 0;
     uint32_t labelsDrawn = 0;
+    uint32_t draws = 0;    // terrain draw calls recorded (1 indirect draw for the GPU-driven path)
+    uint32_t patches = 0;  // terrain patches the GPU selected (read back from an earlier frame)
 };
 
 class SceneRenderer {
@@ -110,6 +116,7 @@ private:
     std::vector<uint32_t> m_visibleChunks;
     glm::dvec3 m_eye{0.0};
     bool m_drawBorders = true;
+    bool m_drawSky = true;
     float m_lineCoreWidthPx = 2, m_lineHaloWidthPx = 1;
     FrameStats m_stats;
 };
