@@ -110,8 +110,8 @@ Pipeline createGraphicsPipeline(Context& ctx, const GraphicsPipelineDesc& d) {
 }
 
 PipelineLayout createPipelineLayout(Context& ctx, const std::vector<VkDescriptorSetLayout>& sets,
-                                    uint32_t pushConstantBytes) {
-    VkPushConstantRange range{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, pushConstantBytes};
+                                    uint32_t pushConstantBytes, VkShaderStageFlags pushStages) {
+    VkPushConstantRange range{pushStages, 0, pushConstantBytes};
     VkPipelineLayoutCreateInfo ci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
     ci.setLayoutCount = static_cast<uint32_t>(sets.size());
     ci.pSetLayouts = sets.data();
@@ -120,6 +120,18 @@ PipelineLayout createPipelineLayout(Context& ctx, const std::vector<VkDescriptor
     VkPipelineLayout layout;
     VK_CHECK(vkCreatePipelineLayout(ctx.device(), &ci, nullptr, &layout));
     return PipelineLayout(ctx.device(), layout);
+}
+
+Pipeline createComputePipeline(Context& ctx, VkShaderModule shader, VkPipelineLayout layout) {
+    VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    ci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+    ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    ci.stage.module = shader;
+    ci.stage.pName = "main";
+    ci.layout = layout;
+    VkPipeline pipeline;
+    VK_CHECK(vkCreateComputePipelines(ctx.device(), VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline));
+    return Pipeline(ctx.device(), pipeline);
 }
 
 }  // namespace fl::gpu

@@ -43,13 +43,14 @@ SceneRenderer::~SceneRenderer() = default;
 
 Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(gpu::Context& ctx, const story::Scene& scene,
                                                              VkRenderPass renderPass, uint32_t slots,
-                                                             const TerrainTileOptions& tiles) {
+                                                             const TerrainRendererOptions& tiles) {
     std::unique_ptr<SceneRenderer> r(new SceneRenderer(ctx, scene));
     if (auto s = r->init(renderPass, slots, tiles); !s) return s.error();
     return r;
 }
 
-Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, const TerrainTileOptions& tileOptions) {
+Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount,
+                               const TerrainRendererOptions& tileOptions) {
     VkDevice dev = m_ctx.device();
 
     // Terrain: the whole grid, resident once; chunks carry double origins for camera-relative drawing.
@@ -137,7 +138,8 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
 
     m_layout = gpu::createPipelineLayout(m_ctx, {setLayout}, sizeof(DrawPush));
     if (m_scene.terrain) {
-        auto tiles = TerrainTiles::create(m_ctx, m_scene.terrain, setLayout, renderPass, slotCount, tileOptions);
+        auto tiles = TerrainRenderer::create(m_ctx, m_scene.terrain, m_scene.geoidModel(), setLayout, renderPass,
+                                             slotCount, tileOptions);
         if (!tiles) return tiles.error();
         m_tiles = std::move(tiles).value();
     }
@@ -274,12 +276,18 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         // (this one - slots) is complete and its pages may be rewritten.
         const uint64_t slots = m_slots.size();
         const terrain::FrameClock clock{m_frameNumber, m_frameNumber > slots ? m_frameNumber - slots : 0};
-        m_tiles->prepare(slotIndex, {view, m_scene.frame, exag}, clock,
-                         [this](double lat, double lon) { return m_scene.undulation(lat, lon); });
+        // LOD distances are measured to the ground under the camera (the regional DEM: always loaded, so
+        // the frame does not depend on what has streamed in).
+        double ground = terrain::meshHeight(m_scene.dem, eyeGeo.lat, eyeGeo.lon);
+        if (std::isnan(ground)) ground = 0.0;
+        m_tiles->prepare(slotIndex, {view, m_scene.frame, exag}, clock, ground);
         const auto st = m_tiles->streamer().stats();
-        m_stats.chunksDrawn = m_tiles->drawCount();
+        const TerrainGpuStats& gpu = m_tiles->gpuStats();
+        m_stats.chunksDrawn = gpu.patches;
         m_stats.chunksTotal = st.leaves;
-        m_stats.triangles = m_tiles->triangles();
+        m_stats.patches = gpu.patches;
+        m_stats.triangles = gpu.triangles();
+        m_stats.draws = 1;
     }
 
     // Cull chunks against the four side planes of the frustum, then sort near to far so early depth
@@ -403,7 +411,7 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
 }
 
 void SceneRenderer::recordTransfers(VkCommandBuffer cmd) {
-    if (m_tiles) m_tiles->recordUploads(cmd);
+    if (m_tiles) m_tiles->recordCompute(cmd);
 }
 
 void SceneRenderer::draw(VkCommandBuffer cmd, uint32_t slotIndex) {

@@ -11,7 +11,7 @@
 #include "core/result.h"
 #include "gpu/resources.h"
 #include "render/font_atlas.h"
-#include "render/terrain_tiles.h"
+#include "render/terrain_renderer.h"
 
 namespace fl::story {
 struct Scene;
@@ -58,7 +58,7 @@ public:
     // `renderPass` must be compatible with createScenePass(); `slots` = frames in flight.
     static Result<std::unique_ptr<SceneRenderer>> create(gpu::Context& ctx, const story::Scene& scene,
                                                          VkRenderPass renderPass, uint32_t slots,
-                                                         const TerrainTileOptions& tiles = {});
+                                                         const TerrainRendererOptions& terrain = {});
     ~SceneRenderer();
 
     // CPU side of a frame: uniforms, culling and label layout for frame slot `slot`.
@@ -70,12 +70,14 @@ public:
 
     // The tile streamer when the scene streams terrain (null for the plain DEM grid).
     terrain::TileStreamer* streamer() { return m_tiles ? &m_tiles->streamer() : nullptr; }
+    // The GPU-driven terrain when the scene streams terrain (null for the plain DEM grid).
+    TerrainRenderer* terrain() { return m_tiles.get(); }
 
     const FrameStats& stats() const { return m_stats; }
 
 private:
     SceneRenderer(gpu::Context& ctx, const story::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
-    Result<Ok> init(VkRenderPass renderPass, uint32_t slots, const TerrainTileOptions& tiles);
+    Result<Ok> init(VkRenderPass renderPass, uint32_t slots, const TerrainRendererOptions& terrain);
     void buildLines();
     void buildOverlay(uint32_t slot, const ViewState& view, const RenderSettings& settings);
 
@@ -95,7 +97,7 @@ private:
     gpu::Context& m_ctx;
     const story::Scene& m_scene;
     std::unique_ptr<FontAtlas> m_font;
-    std::unique_ptr<TerrainTiles> m_tiles;
+    std::unique_ptr<TerrainRenderer> m_tiles;
     uint64_t m_frameNumber = 0;
 
     gpu::Buffer m_terrainVertices, m_terrainIndices;

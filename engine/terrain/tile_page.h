@@ -24,6 +24,7 @@ inline constexpr uint8_t kAllNeighbours = 0xff;
 std::optional<TileId> neighbour(TileId tile, int n);
 
 struct TilePage {
+    TileId tile;                 // the tile whose heights these are (set by the streamer)
     std::vector<float> heights;  // kPageSize^2, row-major, row 0 = north; never NaN
     // Neighbours whose real samples fill the border; the rest are extended from the tile's own edge.
     uint8_t filled = 0;

@@ -337,6 +337,7 @@ struct TileStreamer::Impl {
         if (!page) return false;
         if (!gpu.contains(t)) old = kNone;  // the pool was so small it evicted the very tile (its page is free)
         TilePage assembled = assemblePage(*keep, neighboursOf(t));
+        assembled.tile = t;
         uploader.upload(*page, assembled);
         if (old != kNone) retiring.push_back(old);
         gpu.put(t, *page, kPageBytes);

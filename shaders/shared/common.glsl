@@ -5,10 +5,8 @@
 #include "shared/gpu_types.h"
 
 layout(set = 0, binding = 0, std140) uniform FrameBlock { FrameUniforms frame; };
-#ifndef FRONTLINE_TILE_PUSH
+#ifndef FRONTLINE_NO_DRAW_PUSH
 layout(push_constant, std140) uniform PushBlock { DrawPush push; };
-#else
-layout(push_constant, std140) uniform PushBlock { TilePush push; };
 #endif
 
 // Vertical exaggeration is applied here and only here, so every layer draped on the terrain

@@ -8,6 +8,7 @@
 #include <glm/glm.hpp>
 namespace fl::gpu_types {
 using vec4 = glm::vec4;
+using uvec4 = glm::uvec4;
 using mat4 = glm::mat4;
 #endif
 
@@ -34,20 +35,46 @@ struct DrawPush {
     vec4 style;             // lines: x core width px, y halo width px, z dash length px (0 = solid), w: unused
 };
 
-// Push constants for one streamed terrain tile (terrain_tile.vert/.frag). The vertex shader computes
-// each grid vertex on the WGS84 ellipsoid from the tile's centre with difference formulas that stay
-// exact in float (see terrain_tile.vert), so tiles of any zoom meet without cracks or jitter.
-struct TilePush {
-    vec4 originFromCamera;  // xyz: tile centre on the ellipsoid minus camera, scene frame; w: skirt depth (m)
-    vec4 axisE;             // xyz: east at the tile centre, scene frame; w: sin(lat0)
-    vec4 axisN;             // xyz: north; w: cos(lat0)
-    vec4 axisU;             // xyz: up; w: prime-vertical radius N(lat0) (m)
-    vec4 tile;              // x: Mercator y of the centre (rad), y: tile span (rad), z: page layer, w: geoid (m)
-    vec4 pageRect;          // xy: offset, zw: scale of the drawn area inside the page's tile (0..1)
+// The GPU-driven terrain (render/terrain_renderer.h, shaders/terrain_*.comp|vert|frag), binding 9 of the
+// terrain set. Positions are built from Web Mercator tile coordinates relative to the camera: the camera's
+// Mercator (u, v) is split into a float and its remainder so (u - camera) is exact, and every later term
+// is a product of small differences (see terrain_lod.glsl), so floats keep millimetres next to the eye.
+struct TerrainUniforms {
+    vec4 camMerc;       // x, y: camera Mercator u, v (0..1, v south) rounded to float; z, w: the remainders
+    vec4 camGeo;        // x: sin(lat), y: cos(lat), z: prime-vertical radius N(lat) (m), w: Mercator y (rad)
+    vec4 camLatLon;     // x: camera latitude, y: longitude (degrees); zw: unused
+    vec4 camHeight;     // x: eye height above the ellipsoid (m, exaggerated world); y: LOD reference lift
+                        // (m, the ground under the camera, exaggerated); z: exaggeration; w: 1 = geomorph on
+    vec4 toScene[3];    // columns: the camera's East, North, Up axes in the scene frame
+    vec4 planes[5];     // frustum planes in camera ENU (camera at the origin): xyz normal, w distance
+    vec4 lod;           // x: range factor q * K / tau (m of range per m of cell), y: minimum range in node
+                        // sides, z: morph start (fraction of the range), w: pixels per radian K
+    vec4 horizon;       // xyz: Earth's centre from the camera, camera ENU (m); w: occluder radius (m)
+    vec4 geoid;         // x: north edge lat, y: west edge lon (deg), z: cell height, w: cell width (deg)
+    uvec4 levels;       // x: deepest level drawn, y: coarsest resident zoom, z: max patches, w: max nodes
+    uvec4 table;        // x: hash table mask, y: geoid grid width, z: height, w: 1 = geoid present
+    vec4 bounds;        // the source's extent in Mercator: u west, v north, u east, v south
+    vec4 debug;         // x: 1 = tint patches by level (diagnostics)
 };
 
+// One selected patch: a 32x32-cell grid over Mercator tile (level, x, y), with the height pages it reads.
+// refs[0..8]: pages for this level's heights, refs[9..17]: for the parent level (the geomorph target), each
+// for the 3x3 vertex classes (corner/edge/interior; row-major from the north-west) of the grid it belongs to,
+// chosen so that two patches sharing a vertex read the same page there (terrain_select.comp).
+struct TerrainPatch {
+    uvec4 node;      // x: level, y: tile x, z: tile y, w: distance key (float bits, m)
+    uvec4 refs[9];   // page refs packed two per uvec4: (x | zoom << 24, y | layer << 20)
+};
+
+#define FRONTLINE_TERRAIN_CELLS 32
+#define FRONTLINE_TERRAIN_BINS 64
+#define FRONTLINE_MAX_LEVELS 24
+// Min/max height blocks per page: levels of 1, 2x2, 4x4, 8x8 and 16x16 blocks.
+#define FRONTLINE_PAGE_BOUNDS 341
+
 #ifdef __cplusplus
-static_assert(sizeof(TilePush) == 96, "TilePush must fit the 128-byte push-constant minimum");
+static_assert(sizeof(TerrainUniforms) == 19 * 16, "TerrainUniforms must match the std140 layout");
+static_assert(sizeof(TerrainPatch) == 160, "TerrainPatch must match the std430 layout");
 static_assert(sizeof(FrameUniforms) == 2 * 64 + 8 * 16, "FrameUniforms must match the std140 layout");
 static_assert(sizeof(DrawPush) == 64, "DrawPush must fit the 128-byte push-constant minimum");
 }  // namespace fl::gpu_types

@@ -1,0 +1,34 @@
+#version 450
+#extension GL_GOOGLE_include_directive : require
+#include "shared/common.glsl"
+#include "shared/terrain_shading.glsl"
+#include "shared/terrain_lod.glsl"
+
+layout(location = 0) in vec3 inRelPos;
+layout(location = 1) in vec3 inUp;
+layout(location = 2) in vec3 inEast;
+layout(location = 3) in vec2 inPageOwn;
+layout(location = 4) in vec2 inPageParent;
+layout(location = 5) in float inMorph;
+layout(location = 6) in float inHeight;
+layout(location = 7) flat in uvec4 inLayers;
+layout(location = 8) in float inCosLat;
+
+layout(location = 0) out vec4 outColor;
+
+void main() {
+    // Slopes from the pages (computed per page in terrain_page.comp), blended with the geomorph so
+    // lighting changes as smoothly as the geometry does.
+    vec2 g = pageGradient(inPageOwn, inLayers.x);
+    if (inMorph > 0.0) g = mix(g, pageGradient(inPageParent, inLayers.y), inMorph);
+    vec3 up = normalize(inUp);
+    vec3 east = normalize(inEast - up * dot(inEast, up));
+    vec3 north = cross(up, east);
+    float sampleSize = 2.0 * kPi * kSemiMajor * inCosLat / (float(1u << inLayers.z) * kTileSamples);
+    outColor = shadeTerrain(inRelPos, up, east * g.x + north * g.y, inHeight, sampleSize);
+    if (terrain.debug.x > 0.0) {
+        const vec3 tints[6] = vec3[](vec3(1, 0.3, 0.3), vec3(0.3, 1, 0.3), vec3(0.3, 0.3, 1), vec3(1, 1, 0.3),
+                                     vec3(1, 0.3, 1), vec3(0.3, 1, 1));
+        outColor.rgb *= tints[inLayers.w % 6u];
+    }
+}
