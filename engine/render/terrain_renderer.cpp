@@ -45,6 +45,11 @@ void memoryBarrier(VkCommandBuffer cmd, VkPipelineStageFlags src, VkAccessFlags 
     vkCmdPipelineBarrier(cmd, src, dst, 0, 1, &b, 0, nullptr, 0, nullptr);
 }
 
+// Screen pixels per unit of (size / distance) at the centre of the view.
+double pixelsPerRadian(const ViewState& v) {
+    return v.height / (2.0 * std::tan(geo::radians(v.fovY) * 0.5));
+}
+
 uint32_t nextPow2(uint32_t v) {
     uint32_t p = 1;
     while (p < v) p <<= 1;
@@ -217,9 +222,6 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
     if (!(fp.optimalTilingFeatures & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT))
         return Error{"the Vulkan device cannot write R16G16_SFLOAT storage images (terrain slopes)"};
 
-    // The streamer loads the zoom whose samples are half a cell of the patches the GPU will pick, so both
-    // use the same error model: a sample is (maxPixelError / errorPerCell) / 2 pixels.
-    m_options.streaming.maxScreenSpaceError = lod.maxPixelError / lod.errorPerCell / 2.0;
     const uint64_t wantPages = std::max<uint64_t>(16, m_options.streaming.gpuCacheBytes / kPageBytes);
     const uint32_t pages =
         uint32_t(std::min<uint64_t>({wantPages, m_ctx.properties().limits.maxImageArrayLayers, 2047}));
@@ -402,10 +404,18 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
         if (getenv("FL_DBG")) fprintf(stderr, "dbg patches=%u visited=%u ovf=%u/%u draw=%u,%u nodata=%u outside=%u mask=%u\n", raw[3], raw[12], raw[13], raw[14], raw[4], raw[5], raw[15], raw[16], m_pool->table().mask());
     }
     // Streaming decides what to load from the view (cost: the tiles the view needs, not the dataset);
-    // what is drawn is decided on the GPU from whatever is resident.
+    // what is drawn is decided on the GPU from whatever is resident. For frames to depend on the view
+    // alone (not on what earlier views left resident), the streamer must load every tile the GPU can
+    // use: a level-L patch reads zoom L-2 within lodRange(L-1) = 4 cells of zoom L-2's samples times the
+    // range factor, which the streamer's "refine while a sample covers more than E px" reaches with
+    // E = K / (2 * rangeFactor); a quarter less for the differences between their bounding boxes.
+    const TerrainLodOptions& lod = m_options.lod;
+    const double cellError = lod.errorPerCell * std::max(1.0, view.exaggeration);
+    const double rangeFactor = std::max(cellError / lod.maxPixelError * pixelsPerRadian(view.view),
+                                        lod.minRangeSides * kCells);
+    m_streamer->setMaxScreenSpaceError(0.75 * pixelsPerRadian(view.view) / (2.0 * rangeFactor));
     m_streamer->update(view, clock);
 
-    const TerrainLodOptions& lod = m_options.lod;
     const ViewState& v = view.view;
     const geo::Geodetic eye = view.frame.toGeodetic(v.eye);
     const double lat = geo::radians(eye.lat), lon = geo::radians(eye.lon);
@@ -436,8 +446,8 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
         const double len = glm::length(n);
         t.planes[i] = glm::vec4(glm::vec3(n / len), float(planes[i].w / len));
     }
-    const double K = v.height / (2.0 * std::tan(geo::radians(v.fovY) * 0.5));
-    t.lod = glm::vec4(float(lod.errorPerCell * K / lod.maxPixelError), float(lod.minRangeSides), float(lod.morphStart),
+    const double K = pixelsPerRadian(v);
+    t.lod = glm::vec4(float(cellError * K / lod.maxPixelError), float(lod.minRangeSides), float(lod.morphStart),
                       float(K));
     // Horizon: a sphere inside every surface point (the semi-minor axis, less the lowest exaggerated height).
     const glm::dvec3 eyeEcef = geo::geodeticToEcef(eye);

@@ -569,6 +569,10 @@ StreamingStats TileStreamer::stats() const {
 const TileSourceInfo& TileStreamer::sourceInfo() const {
     return m->info;
 }
+void TileStreamer::setMaxScreenSpaceError(double pixels) {
+    m->options.maxScreenSpaceError = std::max(0.05, pixels);
+}
+
 const StreamingOptions& TileStreamer::options() const {
     return m->options;
 }

@@ -104,6 +104,8 @@ public:
     StreamingStats stats() const;
     const TileSourceInfo& sourceInfo() const;
     const StreamingOptions& options() const;
+    // The renderer's error target changes with the view (exaggeration, pixel error): the streamer follows.
+    void setMaxScreenSpaceError(double pixels);
     // Known height range of a tile (its own or its nearest decoded ancestor's).
     std::optional<HeightRange> heightRange(TileId tile) const;
 
