@@ -24,7 +24,9 @@ void main() {
     vec3 up = normalize(inUp);
     vec3 east = normalize(inEast - up * dot(inEast, up));
     vec3 north = cross(up, east);
-    float sampleSize = 2.0 * kPi * kSemiMajor * inCosLat / (float(1u << inLayers.z) * kTileSamples);
+    // Sample size of the data being shown (the relief z-factor depends on it), blended like the slopes.
+    float zoom = mix(float(inLayers.z & 0xFFu), float(inLayers.z >> 8), inMorph);
+    float sampleSize = 2.0 * kPi * kSemiMajor * inCosLat / (exp2(zoom) * kTileSamples);
     outColor = shadeTerrain(inRelPos, up, east * g.x + north * g.y, inHeight, sampleSize);
     if (terrain.debug.x > 0.0) {
         const vec3 tints[6] = vec3[](vec3(1, 0.3, 0.3), vec3(0.3, 1, 0.3), vec3(0.3, 0.3, 1), vec3(1, 1, 0.3),

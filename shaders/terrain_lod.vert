@@ -17,7 +17,7 @@ layout(location = 3) out vec2 outPageOwn;     // page coordinate in this level's
 layout(location = 4) out vec2 outPageParent;  // and in the parent level's page
 layout(location = 5) out float outMorph;
 layout(location = 6) out float outHeight;
-layout(location = 7) flat out uvec4 outLayers;  // x: own layer, y: parent layer, z: own zoom, w: level
+layout(location = 7) flat out uvec4 outLayers;  // x: own layer, y: parent layer, z: zooms (own | parent << 8), w: level
 layout(location = 8) out float outCosLat;
 
 uint vertexClass(ivec2 g, int n) {
@@ -70,7 +70,7 @@ void main() {
     outPageParent = refPageCoord(parentInside, uvNow);
     outMorph = m;
     outHeight = h;
-    outLayers = uvec4(refLayer(ownInside), refLayer(parentInside), refZoom(ownInside), level);
+    outLayers = uvec4(refLayer(ownInside), refLayer(parentInside), refZoom(ownInside) | (refZoom(parentInside) << 8), level);
     outCosLat = s.cosLat;
     gl_Position = frame.viewProj * vec4(outRelPos, 1.0);
 }

@@ -110,14 +110,14 @@ void main() {
     vec2 uv0 = vec2(xy) / n, uv1 = vec2(xy + 1u) / n;
     if (uv1.x <= terrain.bounds.x || uv0.x >= terrain.bounds.z || uv1.y <= terrain.bounds.y ||
         uv0.y >= terrain.bounds.w)
-        { atomicAdd(stats[4], 1u); return; }  // outside the source
+        return;  // outside the source
 
     bool hasData = level >= terrain.levels.y;
     uvec2 self = uvec2(kNoPage), parent = uvec2(kNoPage);
     vec2 hb = vec2(-500.0, 9000.0);
     if (hasData) {
         self = deepest(level, xy, dataCap(level), floorZoom);
-        if (isNone(self)) { atomicAdd(stats[3], 1u); return; }  // no data here at all
+        if (isNone(self)) return;  // no data here at all
         parent = level > terrain.levels.y ? deepest(level - 1u, xy >> 1u, dataCap(level - 1u), floorZoom) : self;
         if (isNone(parent)) parent = self;
         vec2 a = boundsUnder(self, level, xy), b = boundsUnder(parent, level, xy);
@@ -217,7 +217,7 @@ void main() {
     else
         up = own;
     for (int k = 0; k < 9; ++k) {
-        uvec2 a = k < 9 ? own[k] : own[0];
+        uvec2 a = own[k];
         // refs 0..8: this level; 9..17: the parent level.
         uint i0 = uint(k), i1 = uint(k) + 9u;
         if ((i0 & 1u) == 0u)

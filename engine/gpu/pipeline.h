@@ -36,9 +36,10 @@ struct GraphicsPipelineDesc {
 
 Pipeline createGraphicsPipeline(Context& ctx, const GraphicsPipelineDesc& desc);
 
-PipelineLayout createPipelineLayout(
-    Context& ctx, const std::vector<VkDescriptorSetLayout>& sets, uint32_t pushConstantBytes,
-    VkShaderStageFlags pushStages = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT);
+PipelineLayout createPipelineLayout(Context& ctx, const std::vector<VkDescriptorSetLayout>& sets,
+                                    uint32_t pushConstantBytes,
+                                    VkShaderStageFlags pushStages = VK_SHADER_STAGE_VERTEX_BIT |
+                                                                    VK_SHADER_STAGE_FRAGMENT_BIT);
 Pipeline createComputePipeline(Context& ctx, VkShaderModule shader, VkPipelineLayout layout);
 
 }  // namespace fl::gpu

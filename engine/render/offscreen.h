@@ -29,6 +29,7 @@ public:
     // The streamed terrain's state when the last frame was drawn (resolved = true without streaming).
     const terrain::Readiness& lastReadiness() const { return m_readiness; }
     terrain::TileStreamer* streamer() { return m_renderer->streamer(); }
+    SceneRenderer& sceneRenderer() { return *m_renderer; }
     const story::Scene& scene() const { return m_scene; }
 
 private:

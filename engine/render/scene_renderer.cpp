@@ -49,8 +49,7 @@ Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(gpu::Context& ctx, 
     return r;
 }
 
-Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount,
-                               const TerrainRendererOptions& tileOptions) {
+Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, const TerrainRendererOptions& tileOptions) {
     VkDevice dev = m_ctx.device();
 
     // Terrain: the whole grid, resident once; chunks carry double origins for camera-relative drawing.

@@ -248,9 +248,9 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
         }
     m_indices = gpu::Buffer(m_ctx, idx.size() * 4, VK_BUFFER_USAGE_INDEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
     m_indices.upload(idx.data(), idx.size() * 4);
-    m_nodes = gpu::Buffer(m_ctx, VkDeviceSize(2) * lod.maxNodes * 16,
-                          VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                          gpu::MemoryUsage::GpuOnly);
+    m_nodes =
+        gpu::Buffer(m_ctx, VkDeviceSize(2) * lod.maxNodes * 16,
+                    VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::GpuOnly);
     m_counters = gpu::Buffer(m_ctx, kCountersBytes,
                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT |
                                  VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
@@ -274,8 +274,9 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
                                  float(geoid->grid.pixelLon));
     }
     m_geoidSize = glm::uvec2(gw, gh);
-    m_geoid = gpu::Image(m_ctx, {gw, gh, VK_FORMAT_R32_SFLOAT,
-                                 VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, VK_IMAGE_ASPECT_COLOR_BIT});
+    m_geoid =
+        gpu::Image(m_ctx, {gw, gh, VK_FORMAT_R32_SFLOAT, VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                           VK_IMAGE_ASPECT_COLOR_BIT});
     m_geoid.upload(geoidTexels.data(), geoidTexels.size() * sizeof(float));
 
     auto makeSampler = [&](bool linear) {
@@ -296,17 +297,9 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
 
     const VkDescriptorType kSampled = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
                            kStorage = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    const std::array<VkDescriptorType, 11> types = {kSampled,
-                                                    kSampled,
-                                                    VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
-                                                    kSampled,
-                                                    kStorage,
-                                                    kStorage,
-                                                    kStorage,
-                                                    kStorage,
-                                                    kStorage,
-                                                    VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER,
-                                                    kStorage};
+    const std::array<VkDescriptorType, 11> types = {
+        kSampled, kSampled, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,  kSampled, kStorage, kStorage, kStorage,
+        kStorage, kStorage, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kStorage};
     std::vector<VkDescriptorSetLayoutBinding> bindings;
     for (uint32_t b = 0; b < types.size(); ++b) bindings.push_back({b, types[b], 1, kAllStages, nullptr});
     VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
@@ -329,8 +322,8 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
 
     m_slots.resize(slotCount);
     for (Slot& s : m_slots) {
-        s.uniforms = gpu::Buffer(m_ctx, sizeof(TerrainUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
-                                 gpu::MemoryUsage::Upload);
+        s.uniforms =
+            gpu::Buffer(m_ctx, sizeof(TerrainUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, gpu::MemoryUsage::Upload);
         s.statsReadback =
             gpu::Buffer(m_ctx, kReadbackBytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
         VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
@@ -342,13 +335,11 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
         const VkDescriptorImageInfo grads{m_linear, m_pool->gradientView(), VK_IMAGE_LAYOUT_GENERAL};
         const VkDescriptorImageInfo gradStore{VK_NULL_HANDLE, m_pool->gradientView(), VK_IMAGE_LAYOUT_GENERAL};
         const VkDescriptorImageInfo geoidInfo{geoidSampler, m_geoid.view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
-        const VkDescriptorBufferInfo buffers[] = {{m_pool->tableBuffer(), 0, VK_WHOLE_SIZE},
-                                                  {m_pool->boundsBuffer(), 0, VK_WHOLE_SIZE},
-                                                  {m_nodes.handle(), 0, VK_WHOLE_SIZE},
-                                                  {m_counters.handle(), 0, VK_WHOLE_SIZE},
-                                                  {m_patches.handle(), 0, VK_WHOLE_SIZE},
-                                                  {s.uniforms.handle(), 0, sizeof(TerrainUniforms)},
-                                                  {m_order.handle(), 0, VK_WHOLE_SIZE}};
+        const VkDescriptorBufferInfo buffers[] = {
+            {m_pool->tableBuffer(), 0, VK_WHOLE_SIZE}, {m_pool->boundsBuffer(), 0, VK_WHOLE_SIZE},
+            {m_nodes.handle(), 0, VK_WHOLE_SIZE},      {m_counters.handle(), 0, VK_WHOLE_SIZE},
+            {m_patches.handle(), 0, VK_WHOLE_SIZE},    {s.uniforms.handle(), 0, sizeof(TerrainUniforms)},
+            {m_order.handle(), 0, VK_WHOLE_SIZE}};
         std::vector<VkWriteDescriptorSet> writes;
         auto write = [&](uint32_t binding, const VkDescriptorImageInfo* ii, const VkDescriptorBufferInfo* bi) {
             VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
@@ -369,8 +360,7 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
     }
 
     m_graphicsLayout = gpu::createPipelineLayout(m_ctx, {frameSetLayout, setLayout}, sizeof(gpu_types::DrawPush));
-    m_computeLayout =
-        gpu::createPipelineLayout(m_ctx, {frameSetLayout, setLayout}, 16, VK_SHADER_STAGE_COMPUTE_BIT);
+    m_computeLayout = gpu::createPipelineLayout(m_ctx, {frameSetLayout, setLayout}, 16, VK_SHADER_STAGE_COMPUTE_BIT);
     auto vs = gpu::loadShader(m_ctx, "terrain_lod.vert"), fs = gpu::loadShader(m_ctx, "terrain_lod.frag"),
          sel = gpu::loadShader(m_ctx, "terrain_select.comp"), sort = gpu::loadShader(m_ctx, "terrain_sort.comp"),
          page = gpu::loadShader(m_ctx, "terrain_page.comp");
@@ -401,7 +391,6 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
         m_gpuStats.nodesVisited = raw[12];
         m_gpuStats.nodeOverflow = raw[13];
         m_gpuStats.patchOverflow = raw[14];
-        if (getenv("FL_DBG")) fprintf(stderr, "dbg patches=%u visited=%u ovf=%u/%u draw=%u,%u nodata=%u outside=%u mask=%u\n", raw[3], raw[12], raw[13], raw[14], raw[4], raw[5], raw[15], raw[16], m_pool->table().mask());
     }
     // Streaming decides what to load from the view (cost: the tiles the view needs, not the dataset);
     // what is drawn is decided on the GPU from whatever is resident. For frames to depend on the view
@@ -411,8 +400,8 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
     // E = K / (2 * rangeFactor); a quarter less for the differences between their bounding boxes.
     const TerrainLodOptions& lod = m_options.lod;
     const double cellError = lod.errorPerCell * std::max(1.0, view.exaggeration);
-    const double rangeFactor = std::max(cellError / lod.maxPixelError * pixelsPerRadian(view.view),
-                                        lod.minRangeSides * kCells);
+    const double rangeFactor =
+        std::max(cellError / lod.maxPixelError * pixelsPerRadian(view.view), lod.minRangeSides * kCells);
     m_streamer->setMaxScreenSpaceError(0.75 * pixelsPerRadian(view.view) / (2.0 * rangeFactor));
     m_streamer->update(view, clock);
 
@@ -428,11 +417,13 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
     TerrainUniforms t{};
     t.camMerc = glm::vec4(uHi, vHi, float(u - double(uHi)), float(vMerc - double(vHi)));
     t.camLatLon = glm::vec4(float(eye.lat), float(eye.lon), 0, 0);
-    t.camGeo = glm::vec4(float(sl), float(cl), float(geo::kSemiMajor / std::sqrt(1.0 - geo::kEcc2 * sl * sl)), float(y));
+    t.camGeo =
+        glm::vec4(float(sl), float(cl), float(geo::kSemiMajor / std::sqrt(1.0 - geo::kEcc2 * sl * sl)), float(y));
     t.camHeight = glm::vec4(float(eye.height), float(groundMsl * view.exaggeration), float(view.exaggeration),
                             lod.geomorph ? 1.0f : 0.0f);
     // Camera ENU axes (ECEF) and the scene frame.
-    const glm::dmat3 enuCam(glm::dvec3(-so, co, 0), glm::dvec3(-sl * co, -sl * so, cl), glm::dvec3(cl * co, cl * so, sl));
+    const glm::dmat3 enuCam(glm::dvec3(-so, co, 0), glm::dvec3(-sl * co, -sl * so, cl),
+                            glm::dvec3(cl * co, cl * so, sl));
     const glm::dmat3 ecefToScene = glm::transpose(view.frame.enuToEcef());
     const glm::dmat3 toScene = ecefToScene * enuCam;
     for (int i = 0; i < 3; ++i) t.toScene[i] = glm::vec4(glm::vec3(toScene[i]), 0);
@@ -447,8 +438,8 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
         t.planes[i] = glm::vec4(glm::vec3(n / len), float(planes[i].w / len));
     }
     const double K = pixelsPerRadian(v);
-    t.lod = glm::vec4(float(cellError * K / lod.maxPixelError), float(lod.minRangeSides), float(lod.morphStart),
-                      float(K));
+    t.lod =
+        glm::vec4(float(cellError * K / lod.maxPixelError), float(lod.minRangeSides), float(lod.morphStart), float(K));
     // Horizon: a sphere inside every surface point (the semi-minor axis, less the lowest exaggerated height).
     const glm::dvec3 eyeEcef = geo::geodeticToEcef(eye);
     const glm::dvec3 centreEnu = glm::transpose(enuCam) * (-eyeEcef);

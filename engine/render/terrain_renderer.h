@@ -35,8 +35,8 @@ struct TerrainLodOptions {
     double errorPerCell = 0.2;
     // A level's range never falls below this many patch sides. Keeps neighbours within one level and the
     // coarser side of every level boundary out of its own morph zone (so the boundary is crack-free) even
-    // at small output sizes.
-    double minRangeSides = 4.0;
+    // at small output sizes: that needs a patch diagonal (1.42 sides) <= (2 * morphStart - 1) * range.
+    double minRangeSides = 3.0;
     // Vertices start morphing into the parent grid at this fraction of the parent's range.
     double morphStart = 0.75;
     bool geomorph = true;        // off only to show what popping looks like (tests)

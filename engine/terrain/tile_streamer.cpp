@@ -260,8 +260,8 @@ struct TileStreamer::Impl {
                     stats.loaded++;
                     stats.decodedBytes += c.pngBytes;
                     // Only the resident levels' ranges are ever used (see lookupRange), so only they are kept.
-                if (residentSet.count(c.tile))
-                    if (auto r = rangeOf(*c.heights)) ranges[c.tile] = *r;
+                    if (residentSet.count(c.tile))
+                        if (auto r = rangeOf(*c.heights)) ranges[c.tile] = *r;
                     failures.erase(c.tile);
                     cpu.put(c.tile, std::move(c.heights), uint64_t(kTileSize) * kTileSize * sizeof(float));
                     if (residentSet.count(c.tile) && cpuPinned.insert(c.tile).second) cpu.pin(c.tile);

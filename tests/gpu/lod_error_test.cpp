@@ -25,7 +25,9 @@ double gridError(const terrain::HeightTile& t, int step) {
         y = std::clamp(y, 0, t.height - 1);
         return double(t.heights[size_t(y) * t.width + x]);
     };
-    auto corner = [&](int cx, int cy) { return 0.25 * (h(cx - 1, cy - 1) + h(cx, cy - 1) + h(cx - 1, cy) + h(cx, cy)); };
+    auto corner = [&](int cx, int cy) {
+        return 0.25 * (h(cx - 1, cy - 1) + h(cx, cy - 1) + h(cx - 1, cy) + h(cx, cy));
+    };
     double worst = 0;
     for (int cy = 0; cy + step <= t.height; cy += step)
         for (int cx = 0; cx + step <= t.width; cx += step) {
