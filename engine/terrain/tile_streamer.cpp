@@ -260,8 +260,8 @@ struct TileStreamer::Impl {
                     stats.loaded++;
                     stats.decodedBytes += c.pngBytes;
                     // Only the resident levels' ranges are ever used (see lookupRange), so only they are kept.
-                if (residentSet.count(c.tile))
-                    if (auto r = rangeOf(*c.heights)) ranges[c.tile] = *r;
+                    if (residentSet.count(c.tile))
+                        if (auto r = rangeOf(*c.heights)) ranges[c.tile] = *r;
                     failures.erase(c.tile);
                     cpu.put(c.tile, std::move(c.heights), uint64_t(kTileSize) * kTileSize * sizeof(float));
                     if (residentSet.count(c.tile) && cpuPinned.insert(c.tile).second) cpu.pin(c.tile);
@@ -573,6 +573,13 @@ const StreamingOptions& TileStreamer::options() const {
 }
 std::optional<HeightRange> TileStreamer::heightRange(TileId tile) const {
     return m->lookupRange(tile);
+}
+std::optional<HeightSample> TileStreamer::sampleHeight(double lat, double lon) const {
+    // peek: a query must not change which tiles the LRU evicts next.
+    return sampleDeepest(lat, lon, m->info.minZoom, m->info.maxZoom, [&](TileId t) -> const HeightTile* {
+        const TilePtr* p = m->cpu.peek(t);
+        return p ? p->get() : nullptr;
+    });
 }
 
 }  // namespace fl::terrain
