@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <optional>
+#include <vector>
 
 #include "commands.h"
 #include "gpu/check.h"
@@ -15,9 +18,11 @@
 #include "gpu/frames.h"
 #include "gpu/swapchain.h"
 #include "orbit_controller.h"
+#include "render/picking.h"
 #include "render/render_pass.h"
 #include "render/scene_renderer.h"
 #include "terrain/terrain_mesh.h"
+#include "terrain/tile_streamer.h"
 
 namespace fl::app {
 
@@ -35,7 +40,7 @@ void checkImGuiVk(VkResult r) {
 }
 
 // Swapchain-sized attachments: one depth image shared by all framebuffers (one frame renders at a time
-// into it; the render pass orders the writes).
+// into it; the render pass orders the writes). TRANSFER_SRC: the cursor's depth texel is copied out.
 struct WindowTargets {
     gpu::Image depth;
     std::vector<gpu::Framebuffer> framebuffers;
@@ -43,7 +48,8 @@ struct WindowTargets {
     void build(gpu::Context& ctx, const gpu::Swapchain& sc, VkRenderPass pass) {
         framebuffers.clear();
         depth = gpu::Image(ctx, {sc.extent().width, sc.extent().height, render::kDepthFormat,
-                                 VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT});
+                                 VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                                 VK_IMAGE_ASPECT_DEPTH_BIT});
         for (uint32_t i = 0; i < sc.imageCount(); ++i) {
             VkImageView views[2] = {sc.view(i), depth.view()};
             VkFramebufferCreateInfo fci{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
@@ -59,6 +65,41 @@ struct WindowTargets {
         }
     }
 };
+
+// The depth under the cursor, one per frame slot: the frame copies one texel into `depth`, and the pick is
+// made when the slot comes round again (its fence has signalled), so reading it never stalls the GPU.
+struct CursorProbe {
+    gpu::Buffer depth;  // one float, host-visible
+    bool pending = false;
+    glm::ivec2 texel{0};
+    ViewState view;
+    double exaggeration = 1;
+};
+
+// Records the copy of `texel`'s depth into `probe.depth`, after the render pass has written it. The depth
+// is left in TRANSFER_SRC: the next pass starts from UNDEFINED and its external dependency waits for the copy.
+void recordCursorCopy(VkCommandBuffer cmd, VkImage depth, const CursorProbe& probe) {
+    VkImageMemoryBarrier toCopy{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    toCopy.srcAccessMask = VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+    toCopy.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    toCopy.oldLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+    toCopy.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    toCopy.srcQueueFamilyIndex = toCopy.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    toCopy.image = depth;
+    toCopy.subresourceRange = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, 1};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr,
+                         0, nullptr, 1, &toCopy);
+    VkBufferImageCopy region{};
+    region.imageSubresource = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 0, 1};
+    region.imageOffset = {probe.texel.x, probe.texel.y, 0};
+    region.imageExtent = {1, 1, 1};
+    vkCmdCopyImageToBuffer(cmd, depth, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, probe.depth.handle(), 1, &region);
+    VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr, 0,
+                         nullptr);
+}
 
 }  // namespace
 
@@ -121,6 +162,11 @@ int runWindow(const Command& cmd) {
         return kExitError;
     }
     auto renderer = std::move(rendererResult).value();
+    std::vector<CursorProbe> probes(frames->slotCount());
+    for (CursorProbe& p : probes)
+        p.depth = gpu::Buffer(ctx, sizeof(float), VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
+    // What the cursor was over in the last frame that has finished (frames in flight make it 1-2 old).
+    std::optional<Result<render::PickResult>> cursor;
 
     // Dear ImGui 1.86: its Vulkan backend draws inside our render pass (subpass 0).
     IMGUI_CHECKVERSION();
@@ -207,12 +253,32 @@ int runWindow(const Command& cmd) {
         const VkExtent2D extent = swapchain.extent();
         const ViewState view = computeView(scene.frame, pose, extent.width, extent.height);
 
-        // What is under the cursor (the editor's picking will build on this).
+        // This slot's previous frame is complete once begin() returns: its cursor depth can be read.
+        gpu::FrameSlot& slot = frames->begin();
+        if (CursorProbe& probe = probes[frames->slotIndex()]; probe.pending) {
+            probe.pending = false;
+            float depth = 0;
+            std::memcpy(&depth, probe.depth.mapped(), sizeof depth);
+            cursor = render::pickFromDepth(scene, probe.view, probe.exaggeration, probe.texel, depth);
+            // The data height from the tiles already streamed: the frame loop never waits on a fetch.
+            if (render::PickResult* p = *cursor ? &cursor->value() : nullptr) {
+                if (const terrain::TileStreamer* streamer = renderer->streamer()) {
+                    if (auto h = streamer->sampleHeight(p->lat, p->lon)) {
+                        p->heightMsl = h->heightMsl;
+                        p->heightTile = h->tile;
+                    }
+                } else {
+                    p->heightMsl = terrain::meshHeight(scene.dem, p->lat, p->lon);
+                }
+            }
+        }
+        // The cursor in framebuffer pixels (window coordinates differ on high-DPI screens).
         int winW, winH;
         glfwGetWindowSize(window, &winW, &winH);
-        const double scale = winW > 0 ? double(extent.width) / winW : 1.0;
-        auto pick = terrain::raycastTerrain(scene.dem, scene.geoidModel(), scene.frame, settings.exaggeration, view.eye,
-                                            screenRay(view, mx * scale, my * scale));
+        const double scaleX = winW > 0 ? double(extent.width) / winW : 1.0;
+        const double scaleY = winH > 0 ? double(extent.height) / winH : 1.0;
+        const auto cursorTexel = render::pixelTexel(mx * scaleX, my * scaleY, int(extent.width), int(extent.height));
+        if (!cursorTexel) cursor.reset();  // outside the window: show nothing rather than a stale point
 
         ImGui_ImplVulkan_NewFrame();
         ImGui_ImplGlfw_NewFrame();
@@ -240,11 +306,15 @@ int runWindow(const Command& cmd) {
         }
         ImGui::Text("Camera: %.4f N  %.4f E  %.0f m MSL", pose.lat, pose.lon, pose.altitude - geoidN);
         ImGui::Text("Heading %.1f  Pitch %.1f", pose.heading, pose.pitch);
-        if (pick)
-            ImGui::Text("Cursor: %.4f N  %.4f E  %.0f m", pick->position.lat, pick->position.lon,
-                        pick->position.height);
-        else
-            ImGui::TextUnformatted("Cursor: (sky)");
+        if (cursor && *cursor) {
+            const render::PickResult& p = cursor->value();
+            if (p.heightTile)
+                ImGui::Text("Cursor: %.4f N  %.4f E  %.0f m (z%d data)", p.lat, p.lon, p.heightMsl, p.heightTile->z);
+            else
+                ImGui::Text("Cursor: %.4f N  %.4f E  %.0f m", p.lat, p.lon, p.heightMsl);
+        } else {
+            ImGui::TextUnformatted(cursor ? "Cursor: (sky)" : "Cursor: -");
+        }
         ImGui::Separator();
         float exag = static_cast<float>(settings.exaggeration);
         if (ImGui::SliderFloat("Exaggeration", &exag, 0.5f, 6.0f, "%.1fx")) {
@@ -261,7 +331,6 @@ int runWindow(const Command& cmd) {
         ImGui::End();
         ImGui::Render();
 
-        gpu::FrameSlot& slot = frames->begin();
         uint32_t imageIndex = 0;
         while (!swapchain.acquire(slot.imageAcquired, imageIndex)) {
             ctx.waitIdle();
@@ -288,6 +357,16 @@ int runWindow(const Command& cmd) {
         renderer->draw(slot.cmd, frames->slotIndex());
         ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), slot.cmd);
         vkCmdEndRenderPass(slot.cmd);
+        // A swapchain rebuilt during acquire has another size than the view was made for: no pick this frame.
+        const VkExtent2D drawn = swapchain.extent();
+        if (cursorTexel && drawn.width == extent.width && drawn.height == extent.height) {
+            CursorProbe& probe = probes[frames->slotIndex()];
+            probe.texel = *cursorTexel;
+            probe.view = view;
+            probe.exaggeration = settings.exaggeration;
+            probe.pending = true;
+            recordCursorCopy(slot.cmd, targets.depth.handle(), probe);
+        }
         frames->submit(slot.imageAcquired, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, slot.renderDone);
         if (!swapchain.present(slot.renderDone, imageIndex)) input.resized = true;
 

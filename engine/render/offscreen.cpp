@@ -21,6 +21,7 @@ Result<std::unique_ptr<OffscreenRenderer>> OffscreenRenderer::create(gpu::Contex
     auto renderer = SceneRenderer::create(ctx, scene, r->m_pass, 1);
     if (!renderer) return renderer.error();
     r->m_renderer = std::move(renderer).value();
+    r->m_heights = std::make_unique<PickHeights>(scene);
     return r;
 }
 
@@ -31,12 +32,15 @@ void OffscreenRenderer::resize(int width, int height) {
     m_frames->deferRelease(std::move(m_color));
     m_frames->deferRelease(std::move(m_depth));
     m_frames->deferRelease(std::move(m_readback));
+    m_frames->deferRelease(std::move(m_depthReadback));
     const uint32_t w = static_cast<uint32_t>(width), h = static_cast<uint32_t>(height);
     m_color = gpu::Image(
         m_ctx, {w, h, kOffscreenColorFormat, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
                 VK_IMAGE_ASPECT_COLOR_BIT});
-    m_depth =
-        gpu::Image(m_ctx, {w, h, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT, VK_IMAGE_ASPECT_DEPTH_BIT});
+    // TRANSFER_SRC: picking reads the depth back.
+    m_depth = gpu::Image(
+        m_ctx, {w, h, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                VK_IMAGE_ASPECT_DEPTH_BIT});
     VkImageView views[2] = {m_color.view(), m_depth.view()};
     VkFramebufferCreateInfo fci{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
     fci.renderPass = m_pass;
@@ -94,6 +98,19 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
     m_renderer->draw(cmd, m_frames->slotIndex());
     vkCmdEndRenderPass(cmd);
 
+    // The depth stays in TRANSFER_SRC until the next frame, so that a pick can copy it out on demand; the
+    // pass starts from UNDEFINED (it clears), and its external dependency waits for that copy.
+    VkImageMemoryBarrier depthToCopy{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    depthToCopy.srcAccessMask = VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
+    depthToCopy.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    depthToCopy.oldLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
+    depthToCopy.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+    depthToCopy.srcQueueFamilyIndex = depthToCopy.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    depthToCopy.image = m_depth.handle();
+    depthToCopy.subresourceRange = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, 1};
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr,
+                         0, nullptr, 1, &depthToCopy);
+
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {uint32_t(width), uint32_t(height), 1};
@@ -106,6 +123,10 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
                          nullptr);
     m_frames->submit();
     m_frames->waitCurrent();
+    m_haveFrame = true;
+    m_lastView = view;
+    m_lastExaggeration = settings.exaggeration;
+    m_depthValues.clear();
 
     output::ImageRgba8 image;
     image.width = width;
@@ -119,6 +140,58 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
         image.pixels[i + 3] = src[i + 3];
     }
     return image;
+}
+
+Result<Ok> OffscreenRenderer::readDepth() {
+    if (!m_haveFrame) return Error{"nothing to pick: no frame has been rendered yet"};
+    if (!m_depthValues.empty()) return Ok{};
+    const VkDeviceSize bytes = VkDeviceSize(m_width) * m_height * sizeof(float);
+    if (!m_depthReadback)
+        m_depthReadback = gpu::Buffer(m_ctx, bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
+    // The frame is complete (render() waited for it) and left the depth in TRANSFER_SRC.
+    m_ctx.submitAndWait([&](VkCommandBuffer cmd) {
+        VkBufferImageCopy region{};
+        region.imageSubresource = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 0, 1};
+        region.imageExtent = {uint32_t(m_width), uint32_t(m_height), 1};
+        vkCmdCopyImageToBuffer(cmd, m_depth.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m_depthReadback.handle(), 1,
+                               &region);
+        VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+        toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr,
+                             0, nullptr);
+    });
+    // D32_SFLOAT copies out as tightly packed floats.
+    m_depthValues.resize(size_t(m_width) * m_height);
+    std::memcpy(m_depthValues.data(), m_depthReadback.mapped(), bytes);
+    return Ok{};
+}
+
+Result<PickResult> OffscreenRenderer::pick(double px, double py) {
+    const glm::dvec2 p(px, py);
+    return std::move(pick(std::span(&p, 1)).front());
+}
+
+std::vector<Result<PickResult>> OffscreenRenderer::pick(std::span<const glm::dvec2> pixels) {
+    std::vector<Result<PickResult>> out;
+    out.reserve(pixels.size());
+    const Result<Ok> depth = readDepth();
+    for (const glm::dvec2& p : pixels) {
+        if (!depth) {
+            out.emplace_back(depth.error());
+            continue;
+        }
+        auto texel = pixelTexel(p.x, p.y, m_width, m_height);
+        if (!texel) {
+            out.emplace_back(texel.error());
+            continue;
+        }
+        const float d = m_depthValues[size_t(texel->y) * m_width + texel->x];
+        auto r = pickFromDepth(m_scene, m_lastView, m_lastExaggeration, *texel, d);
+        if (r) m_heights->fill(*r, m_renderer->streamer());
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 }  // namespace fl::render

@@ -1,15 +1,20 @@
 // render/offscreen.h — rendering a frame without a window and reading it back.
-// Owns: the offscreen colour/depth targets (recreated when the size changes), the readback buffer, and
-// the frame loop of headless renders (the `frontline render` command, tests, later the recorder).
+// Owns: the offscreen colour/depth targets (recreated when the size changes), the colour and depth readback,
+// picking on the last frame, and the frame loop of headless renders (`frontline render`, tests, the recorder).
 #pragma once
+
+#include <glm/glm.hpp>
 
 #include <chrono>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "core/camera.h"
 #include "core/result.h"
 #include "gpu/frames.h"
 #include "output/image.h"
+#include "render/picking.h"
 #include "render/scene_renderer.h"
 
 namespace fl::render {
@@ -25,6 +30,15 @@ public:
     // reported by lastReadiness().
     output::ImageRgba8 render(const CameraPose& pose, int width, int height, const RenderSettings& settings,
                               std::chrono::milliseconds detailTimeout = std::chrono::seconds(120));
+    // What the last rendered frame shows at pixel position (px, py) (x right, y down; pixel (i, j) covers
+    // [i, i + 1) x [j, j + 1)), from its depth. Errors: no frame yet, NaN or outside the frame, and
+    // "no terrain under pixel (x, y)" where only sky was drawn. The data height may read tiles from the
+    // terrain source (see PickHeights). The depth is read back once per frame, on the first pick.
+    Result<PickResult> pick(double px, double py);
+    std::vector<Result<PickResult>> pick(std::span<const glm::dvec2> pixels);
+    // The view of the last rendered frame (picks unproject with it).
+    const ViewState& lastView() const { return m_lastView; }
+
     const FrameStats& stats() const { return m_renderer->stats(); }
     // The streamed terrain's state when the last frame was drawn (resolved = true without streaming).
     const terrain::Readiness& lastReadiness() const { return m_readiness; }
@@ -35,6 +49,7 @@ public:
 private:
     OffscreenRenderer(gpu::Context& ctx, const story::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
     void resize(int width, int height);
+    Result<Ok> readDepth();
 
     gpu::Context& m_ctx;
     const story::Scene& m_scene;
@@ -44,8 +59,16 @@ private:
     gpu::Image m_color, m_depth;
     gpu::Framebuffer m_framebuffer;
     gpu::Buffer m_readback;
+    gpu::Buffer m_depthReadback;  // made on the first pick at this size
     int m_width = 0, m_height = 0;
     terrain::Readiness m_readiness;
+
+    // The last frame, for picking.
+    bool m_haveFrame = false;
+    ViewState m_lastView;
+    double m_lastExaggeration = 1;
+    std::vector<float> m_depthValues;  // host copy of its depth; empty until a pick needs it
+    std::unique_ptr<PickHeights> m_heights;
 };
 
 }  // namespace fl::render

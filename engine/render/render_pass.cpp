@@ -18,7 +18,8 @@ gpu::RenderPass createScenePass(gpu::Context& ctx, VkFormat colorFormat, VkImage
     att[1].format = kDepthFormat;
     att[1].samples = VK_SAMPLE_COUNT_1_BIT;
     att[1].loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR;
-    att[1].storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
+    // Stored: picking reads the depth back after the frame (render/picking.h).
+    att[1].storeOp = VK_ATTACHMENT_STORE_OP_STORE;
     att[1].stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE;
     att[1].stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE;
     att[1].initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;

@@ -579,5 +579,12 @@ const StreamingOptions& TileStreamer::options() const {
 std::optional<HeightRange> TileStreamer::heightRange(TileId tile) const {
     return m->lookupRange(tile);
 }
+std::optional<HeightSample> TileStreamer::sampleHeight(double lat, double lon) const {
+    // peek: a query must not change which tiles the LRU evicts next.
+    return sampleDeepest(lat, lon, m->info.minZoom, m->info.maxZoom, [&](TileId t) -> const HeightTile* {
+        const TilePtr* p = m->cpu.peek(t);
+        return p ? p->get() : nullptr;
+    });
+}
 
 }  // namespace fl::terrain

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "terrain/height_sample.h"
 #include "terrain/tile_page.h"
 #include "terrain/tile_selection.h"
 #include "terrain/tile_source.h"
@@ -108,6 +109,10 @@ public:
     void setMaxScreenSpaceError(double pixels);
     // Known height range of a tile (its own or its nearest decoded ancestor's).
     std::optional<HeightRange> heightRange(TileId tile) const;
+    // Bilinear height at (lat, lon) from the deepest tile in the CPU cache that contains the point, sampled
+    // as the GPU samples that tile's page (height_sample.h); nullopt where no cached tile contains it.
+    // Render thread only, like update(): workers never touch the cache (update() moves their results in).
+    std::optional<HeightSample> sampleHeight(double lat, double lon) const;
 
 private:
     struct Impl;

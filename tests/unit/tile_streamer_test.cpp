@@ -5,10 +5,13 @@
 #include <atomic>
 #include <cmath>
 #include <mutex>
+#include <numbers>
+#include <random>
 #include <set>
 #include <thread>
 #include <unordered_map>
 
+#include "terrain/height_sample.h"
 #include "terrain/tile_streamer.h"
 
 using namespace fl;
@@ -23,11 +26,11 @@ float truthHeight(double lat, double lon) {
 
 class FakeSource : public TileSource {
 public:
-    FakeSource() {
+    explicit FakeSource(int minZoom = 5, int maxZoom = 12, TileBounds bounds = {65.0, 30.4, 67.2, 32.0}) {
         m_info.name = "fake://kandahar";
-        m_info.minZoom = 5;
-        m_info.maxZoom = 12;
-        m_info.bounds = {65.0, 30.4, 67.2, 32.0};
+        m_info.minZoom = minZoom;
+        m_info.maxZoom = maxZoom;
+        m_info.bounds = bounds;
     }
     const TileSourceInfo& info() const override { return m_info; }
 
@@ -143,6 +146,46 @@ int runUntilResolved(TileStreamer& s, FakeGpu& gpu, const SelectionView& view, u
         s.waitForProgress(std::chrono::milliseconds(5));
     }
     return -1;
+}
+
+// Runs frames until nothing is in flight after an update: everything fetched is then in the CPU cache.
+void runUntilIdle(TileStreamer& s, FakeGpu& gpu, const SelectionView& view, uint64_t& frame) {
+    for (int i = 0; i < 3000; ++i, ++frame) {
+        gpu.complete(frame - 1);
+        gpu.submit(frame, s.update(view, {frame, frame - 1}));
+        if (s.idle()) return;
+        s.waitForProgress(std::chrono::milliseconds(5));
+    }
+    ADD_FAILURE() << "streamer never went idle";
+}
+
+// The point at sample position (sx, sy) of `tile` (sample units, sample i centred at i + 0.5, Web Mercator).
+LatLon atSamplePosition(TileId tile, double sx, double sy) {
+    const double n = std::ldexp(1.0, tile.z);
+    const double gx = (tile.x + sx / kTileSize) / n, gy = (tile.y + sy / kTileSize) / n;
+    return {std::atan(std::sinh(std::numbers::pi * (1.0 - 2.0 * gy))) * 180.0 / std::numbers::pi, gx * 360.0 - 180.0};
+}
+
+// What FakeSource stores for sample (gi, gj) of the whole zoom-z grid (any tile, so neighbours too).
+double storedSample(int z, int64_t gi, int64_t gj) {
+    const TileId t{uint8_t(z), uint32_t(gi / kTileSize), uint32_t(gj / kTileSize)};
+    const LatLon p = pixelCenter(t, int(gi % kTileSize), int(gj % kTileSize));
+    return truthHeight(p.lat, p.lon);
+}
+
+// Bilinear over the zoom's sample grid at sample position (sx, sy) of `tile`; `clampToTile` repeats the tile's
+// edge samples instead of reading its neighbours' (what the page holds when they are not loaded).
+double expectedBilinear(TileId tile, double sx, double sy, bool clampToTile) {
+    const double u = sx - 0.5, v = sy - 0.5;
+    const double i0 = std::floor(u), j0 = std::floor(v), tx = u - i0, ty = v - j0;
+    auto at = [&](int64_t i, int64_t j) {
+        if (clampToTile) i = std::clamp<int64_t>(i, 0, kTileSize - 1), j = std::clamp<int64_t>(j, 0, kTileSize - 1);
+        return storedSample(tile.z, int64_t(tile.x) * kTileSize + i, int64_t(tile.y) * kTileSize + j);
+    };
+    const int64_t i = int64_t(i0), j = int64_t(j0);
+    const double top = at(i, j) + (at(i + 1, j) - at(i, j)) * tx;
+    const double bottom = at(i, j + 1) + (at(i + 1, j + 1) - at(i, j + 1)) * tx;
+    return top + (bottom - top) * ty;
 }
 
 bool isAncestorOf(TileId a, TileId b) {
@@ -390,4 +433,173 @@ TEST(TileStreamer, CoarseLevelsStayResidentThroughEviction) {
             EXPECT_EQ(draws.size(), s.stats().leaves) << "a hole at step " << step;
         }
     }
+}
+
+TEST(HeightSample, ReproducesTheAssembledPage) {
+    // The CPU sample must equal bilinear over the page assemblePage builds for the GPU, borders, corners
+    // and NaN fill included, whatever subset of neighbours is there.
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> height(500.0f, 900.0f);
+    auto randomTile = [&] {
+        HeightTile t;
+        t.heights.resize(size_t(kTileSize) * kTileSize);
+        for (float& h : t.heights) h = height(rng);
+        return t;
+    };
+    const TileId id{10, 700, 420};
+    HeightTile centre = randomTile();
+    centre.heights[0] = NAN;                       // north-west corner sample
+    centre.heights[size_t(kTileSize) * 40] = NAN;  // on the west edge
+    std::vector<HeightTile> others(8);
+    for (auto& t : others) t = randomTile();
+    others[kEast].heights[size_t(kTileSize) * 41] = NAN;  // a NaN in a neighbour takes the centre's fill
+    for (uint32_t mask : {0x00u, 0xffu, 0x0bu, 0xa6u}) {
+        std::array<const HeightTile*, 8> nb{};
+        for (int n = 0; n < 8; ++n)
+            if (mask & (1u << n)) nb[n] = &others[n];
+        const TilePage page = assemblePage(centre, nb);
+        const TileLookup lookup = [&](TileId t) -> const HeightTile* {
+            for (int n = 0; n < 8; ++n)
+                if (nb[n] && neighbour(id, n) == t) return nb[n];
+            return nullptr;
+        };
+        std::uniform_real_distribution<double> pos(0.0, 256.0);
+        std::vector<std::pair<double, double>> points = {{0.0, 0.0},  {256.0, 0.0},  {0.0, 256.0}, {256.0, 256.0},
+                                                         {0.2, 40.7}, {255.9, 41.3}, {128.5, 0.1}};
+        for (int k = 0; k < 400; ++k) points.emplace_back(pos(rng), pos(rng));
+        for (auto [sx, sy] : points) {
+            const LatLon p = atSamplePosition(id, sx, sy);
+            // Page texel coordinate = sample position + 1 (one border sample), texel centres at k + 0.5.
+            const SamplePos sp = samplePosition(id, p.lat, p.lon);
+            const double u = sp.x + 1.0 - 0.5, v = sp.y + 1.0 - 0.5;
+            const int i = int(std::floor(u)), j = int(std::floor(v));
+            const double tx = u - i, ty = v - j;
+            auto at = [&](int a, int b) { return double(page.heights[size_t(b) * kPageSize + a]); };
+            const double top = at(i, j) + (at(i + 1, j) - at(i, j)) * tx;
+            const double bottom = at(i, j + 1) + (at(i + 1, j + 1) - at(i, j + 1)) * tx;
+            ASSERT_NEAR(sampleTile(id, centre, lookup, p.lat, p.lon), top + (bottom - top) * ty, 1e-9)
+                << "mask " << mask << " at sample position " << sx << ", " << sy;
+        }
+    }
+}
+
+TEST(TileStreamer, SampleHeightIsBilinearOverTheDeepestCachedTile) {
+    auto source = std::make_shared<FakeSource>();
+    FakeGpu gpu(512);
+    TileStreamer s(source, gpu);
+    const SelectionView view = makeView(31.0, 66.3, 4000, 60, -20);
+    uint64_t frame = 1;
+    EXPECT_FALSE(s.sampleHeight(31.0, 66.3).has_value()) << "nothing is cached yet";
+    ASSERT_GE(runUntilResolved(s, gpu, view, frame), 0);
+    runUntilIdle(s, gpu, view, frame);
+    // With no latency nothing is cancelled mid-fetch and the cache has room for all: every tile the source
+    // served (those overlapping its bounds) is in the cache.
+    std::vector<TileId> cached;
+    for (TileId t : source->fetchedTiles())
+        if (overlaps(tileBounds(t), source->info().bounds)) cached.push_back(t);
+
+    int atMaxZoom = 0, coarser = 0, interior = 0;
+    for (int a = 0; a < 25; ++a)
+        for (int b = 0; b < 25; ++b) {
+            const double lat = 30.45 + 1.5 * a / 24.0, lon = 65.05 + 2.1 * b / 24.0;
+            const auto sample = s.sampleHeight(lat, lon);
+            ASSERT_TRUE(sample.has_value()) << lat << ", " << lon;
+            TileId deepest{};
+            bool found = false;
+            for (TileId t : cached)
+                if (t == tileAt(lat, lon, t.z) && (!found || t.z > deepest.z)) deepest = t, found = true;
+            ASSERT_TRUE(found);
+            ASSERT_EQ(sample->tile, deepest) << lat << ", " << lon;
+            (deepest.z == 12 ? atMaxZoom : coarser)++;
+            // Away from the tile's edges only its own samples count: exactly the source's bilinear.
+            const SamplePos p = samplePosition(deepest, lat, lon);
+            if (p.x > 0.5 && p.x < kTileSize - 0.5 && p.y > 0.5 && p.y < kTileSize - 0.5) {
+                ++interior;
+                EXPECT_NEAR(sample->heightMsl, expectedBilinear(deepest, p.x, p.y, false), 1e-3) << lat << ", " << lon;
+            }
+        }
+    EXPECT_GT(atMaxZoom, 0) << "the view's near tiles are at full zoom";
+    EXPECT_GT(coarser, 0) << "far away only coarse tiles are cached";
+    EXPECT_GT(interior, 500);
+    EXPECT_FALSE(s.sampleHeight(10.0, 10.0).has_value()) << "far outside the source";
+    EXPECT_FALSE(s.sampleHeight(NAN, 66.0).has_value());
+    EXPECT_FALSE(s.sampleHeight(31.0, NAN).has_value());
+}
+
+TEST(TileStreamer, SampleHeightAcrossTileEdgesUsesCachedNeighboursElseRepeatsTheEdge) {
+    // One zoom only, and bounds that make exactly the tiles we want resident: a lone tile (its neighbours
+    // are outside the source) and a pair of tiles side by side.
+    const TileId west = tileAt(31.0, 66.0, 10);
+    const TileId east{west.z, west.x + 1, west.y};
+    const TileBounds wb = tileBounds(west);
+    const double midLat = 0.5 * (wb.north + wb.south), midLon = 0.5 * (wb.west + wb.east);
+    struct Case {
+        TileBounds bounds;
+        bool eastCached;
+    };
+    for (const Case& c : {Case{{midLon - 0.01, midLat - 0.01, midLon + 0.01, midLat + 0.01}, false},
+                          Case{{wb.east - 0.01, midLat - 0.01, wb.east + 0.01, midLat + 0.01}, true}}) {
+        auto source = std::make_shared<FakeSource>(10, 10, c.bounds);
+        FakeGpu gpu(64);
+        TileStreamer s(source, gpu);
+        const SelectionView view = makeView(midLat, midLon, 20000, 90, -30);
+        uint64_t frame = 1;
+        runUntilIdle(s, gpu, view, frame);
+        // A quarter sample inside the west tile's east edge, and (when cached) a quarter inside the east tile.
+        for (double sy : {17.5, 100.3, 200.8}) {
+            const LatLon p = atSamplePosition(west, kTileSize - 0.25, sy);
+            const auto sample = s.sampleHeight(p.lat, p.lon);
+            ASSERT_TRUE(sample.has_value());
+            EXPECT_EQ(sample->tile, west);
+            const SamplePos sp = samplePosition(west, p.lat, p.lon);
+            EXPECT_NEAR(sample->heightMsl, expectedBilinear(west, sp.x, sp.y, !c.eastCached), 1e-3);
+            const LatLon q = atSamplePosition(east, 0.25, sy);
+            const auto other = s.sampleHeight(q.lat, q.lon);
+            ASSERT_EQ(other.has_value(), c.eastCached);
+            if (other) {
+                EXPECT_EQ(other->tile, east);
+                const SamplePos sq = samplePosition(east, q.lat, q.lon);
+                EXPECT_NEAR(other->heightMsl, expectedBilinear(east, sq.x, sq.y, false), 1e-3);
+            }
+        }
+        // The edge samples differ enough that clamping and reading the neighbour are told apart.
+        const LatLon p = atSamplePosition(west, kTileSize - 0.25, 100.3);
+        const SamplePos sp = samplePosition(west, p.lat, p.lon);
+        EXPECT_GT(std::abs(expectedBilinear(west, sp.x, sp.y, true) - expectedBilinear(west, sp.x, sp.y, false)), 0.01);
+    }
+}
+
+TEST(HeightProbe, SamplesTheDeepestTileTheSourceHas) {
+    auto source = std::make_shared<FakeSource>();
+    HeightProbe probe(source);
+    // Inside the source's bounds its maximum zoom has every tile: exactly the source's bilinear there.
+    auto inside = probe.sample(31.123, 66.456);
+    ASSERT_TRUE(inside.ok()) << inside.error().message;
+    ASSERT_TRUE(inside->has_value());
+    const HeightSample s = **inside;
+    EXPECT_EQ(s.tile, tileAt(31.123, 66.456, 12));
+    const SamplePos p = samplePosition(s.tile, 31.123, 66.456);
+    EXPECT_NEAR(s.heightMsl, expectedBilinear(s.tile, p.x, p.y, false), 1e-3);
+    // Just south of the bounds only tiles reaching into them exist: the deepest such one answers.
+    auto outside = probe.sample(30.2, 66.0);
+    ASSERT_TRUE(outside.ok() && outside->has_value());
+    EXPECT_LT((*outside)->tile.z, 12);
+    EXPECT_TRUE(overlaps(tileBounds((*outside)->tile), source->info().bounds));
+    EXPECT_FALSE(overlaps(tileBounds(tileAt(30.2, 66.0, (*outside)->tile.z + 1)), source->info().bounds));
+    // Nothing deeper than what the caller has: no answer. Far away: none.
+    auto above = probe.sample(31.123, 66.456, 12);
+    ASSERT_TRUE(above.ok());
+    EXPECT_FALSE(above->has_value());
+    auto far = probe.sample(10.0, 10.0);
+    ASSERT_TRUE(far.ok());
+    EXPECT_FALSE(far->has_value());
+    // Cached: asking again fetches nothing.
+    const int before = source->fetches(s.tile);
+    ASSERT_TRUE(probe.sample(31.123, 66.456).ok());
+    EXPECT_EQ(source->fetches(s.tile), before);
+    // A failing source is an error that names the tile.
+    source->failAlways.insert(toString(tileAt(31.5, 66.5, 12)));
+    auto failed = probe.sample(31.5, 66.5);
+    ASSERT_FALSE(failed.ok());
+    EXPECT_NE(failed.error().message.find(toString(tileAt(31.5, 66.5, 12))), std::string::npos);
 }
