@@ -201,15 +201,14 @@ TEST_F(PickTest, Fidelity) {
             const double off = std::max(std::abs(sp->x - px.x), std::abs(sp->y - px.y));
             EXPECT_LE(off, 1.0) << "pixel " << px.x << ", " << px.y << " reprojects to " << sp->x << ", " << sp->y;
             maxReproject = std::max(maxReproject, off);
-            // (c) The drawn mesh against the data: a level-of-detail approximation, loosely bounded (the terrain
-            // renderer is being replaced; the printed numbers are the record). The selection keeps geometric
-            // error near 2 px on screen, so far away (region-top-down from 420 km) hundreds of metres are
-            // expected: the bound is 60 m or what subtends 4 px from the eye, whichever is larger.
+            // (c) The drawn mesh against the data: the terrain's promise is a geometric error of at most 1 px
+            // (TerrainLodOptions::maxPixelError), so the vertical gap, exaggerated and seen from the eye,
+            // must subtend no more than a pixel.
             const double d = std::abs(p.surfaceHeightMsl - p.heightMsl);
             const double seenPx = d * settings.exaggeration / p.distance / pxAngle;
-            EXPECT_LE(d, std::max(60.0, 4.0 * pxAngle * p.distance / settings.exaggeration))
-                << "drawn surface " << p.surfaceHeightMsl << " m vs data " << p.heightMsl << " m (z" << ref->zoom
-                << ") at " << p.lat << ", " << p.lon << ", " << p.distance << " m away: " << seenPx << " px";
+            EXPECT_LE(seenPx, 1.0) << "drawn surface " << p.surfaceHeightMsl << " m vs data " << p.heightMsl << " m (z"
+                                   << ref->zoom << ") at " << p.lat << ", " << p.lon << ", " << p.distance
+                                   << " m away: " << seenPx << " px";
             metres.add(d);
             pixelsSeen.add(seenPx);
         }

@@ -211,9 +211,18 @@ TEST_F(TerrainLodTest, NoJitterTwoMetresAboveTheGround) {
     // image changes a little every frame; with 0.5 m float steps it would stand still and then jump.
     const auto& scene = fixture().scene;
     const double lat = 31.0, lon = 66.4;
-    const double ground = terrain::meshHeight(scene.dem, lat, lon) * 2.0 + scene.undulation(lat, lon);
-    CameraPose pose{lat, lon, ground + 400.0, 90, -20, 45};
-    pose.altitude = ground + 2.0;
+    CameraPose pose{lat, lon, terrain::meshHeight(scene.dem, lat, lon) * 2.0 + 400.0, 90, -20, 45};
+    // The eye 2 m above the streamed surface (heights at full detail after a first frame there).
+    (void)fixture().renderer->render(pose, 320, 180, terrainOnly());
+    const auto* streamer = fixture().renderer->streamer();
+    ASSERT_NE(streamer, nullptr);
+    const auto here = streamer->sampleHeight(lat, lon);
+    ASSERT_TRUE(here.has_value());
+    pose.altitude = here->heightMsl * 2.0 + scene.undulation(lat, lon) + 2.0;
+    (void)fixture().renderer->render(pose, 320, 180, terrainOnly());
+    const auto under = fixture().renderer->pick(160, 179);
+    ASSERT_TRUE(under.ok()) << under.error().message;
+    EXPECT_LT(under->distance, 50.0) << "the ground below the eye should be metres away";
     std::vector<double> diffs;
     output::ImageRgba8 prev;
     for (int i = 0; i < 12; ++i) {
