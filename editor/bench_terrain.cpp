@@ -428,6 +428,7 @@ int runTerrainBench(const std::vector<std::string>& args) {
               .set("frames", o.frames)
               .set("naive_frames", o.naiveFrames)
               .set("warmup_frames", o.warmupFrames)
+              .set("validation", ctx.validationEnabled())
               .set("quick", o.quick));
 
     // Selection is compared at the largest size asked for.
