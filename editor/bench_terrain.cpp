@@ -226,23 +226,29 @@ terrain::Readiness streamToFullDetail(render::BenchFrame& frame, render::SceneRe
     }
 }
 
-struct PassTimes {
+// One pass to time: what a frame of it records, and its timings.
+struct TimedPass {
+    const char* name;  // "terrain", "floor", "naive": the --images file suffix
+    int frames = 0;    // timed frames
+    std::function<void()> prepare;
+    std::function<void(VkCommandBuffer)> transfers, draw;
     std::vector<double> gpuMs, cpuMs, prepareMs;
 };
 
-// `warmup` untimed frames, then `frames` timed ones.
-PassTimes timeFrames(render::BenchFrame& frame, int warmup, int frames, const std::function<void()>& prepare,
-                     const std::function<void(VkCommandBuffer)>& transfers,
-                     const std::function<void(VkCommandBuffer)>& pass, const glm::vec4& clear) {
-    PassTimes t;
-    for (int i = 0; i < warmup + frames; ++i) {
-        const render::FrameTiming f = frame.run(prepare, transfers, pass, clear);
-        if (i < warmup) continue;
-        t.gpuMs.push_back(f.gpuMs);
-        t.cpuMs.push_back(f.cpuMs);
-        t.prepareMs.push_back(f.prepareMs);
-    }
-    return t;
+// `warmup` untimed frames of each pass, then the timed frames in rounds of one frame per pass: on a shared
+// machine a change of load then shifts every pass alike, and the ratios between them stay honest.
+void timeInterleaved(render::BenchFrame& frame, std::vector<TimedPass*> passes, int warmup, const glm::vec4& clear) {
+    int rounds = 0;
+    for (TimedPass* p : passes) rounds = std::max(rounds, p->frames);
+    for (int i = -warmup; i < rounds; ++i)
+        for (TimedPass* p : passes) {
+            if (i >= p->frames) continue;
+            const render::FrameTiming f = frame.run(p->prepare, p->transfers, p->draw, clear);
+            if (i < 0) continue;
+            p->gpuMs.push_back(f.gpuMs);
+            p->cpuMs.push_back(f.cpuMs);
+            p->prepareMs.push_back(f.prepareMs);
+        }
 }
 
 Status saveImage(render::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,
@@ -452,44 +458,37 @@ int runTerrainBench(const std::vector<std::string>& args) {
             const terrain::Readiness ready = streamToFullDetail(frame, *renderer, view, settings, o.detailTimeout);
             const double streamMs = msSince(streamStart);
 
-            // (1) The renderer's terrain.
-            PassTimes terrainTimes = timeFrames(
-                frame, o.warmupFrames, o.frames, [&] { renderer->prepare(render::BenchFrame::kSlot, view, settings); },
-                [&](VkCommandBuffer cmd) { renderer->recordTransfers(cmd); },
-                [&](VkCommandBuffer cmd) { renderer->draw(cmd, render::BenchFrame::kSlot); }, clear);
-            // Read after draw(): a renderer may count draws while recording.
-            const render::FrameStats stats = renderer->stats();
-            if (auto st = saveImage(frame, o.imagesDir, name, size, "terrain"); !st) {
-                printError(st.error().message);
-                return kExitError;
-            }
-
-            // (2) The naive full-resolution grid over the tiles the streamer's selection needs.
+            // (1) the renderer's terrain, (2) the naive full-resolution grid over the tiles the streamer's
+            // selection needs, (3) the floor: the same shading once per pixel.
             NaiveTileStreamer::Tiles naive =
                 naiveStreamer.streamTo({view, scene.frame, settings.exaggeration}, o.detailTimeout);
             const uint32_t naiveLeaves = naive.leaves;
             const bool naiveResolved = naive.resolved;
             refs.setTiles(std::move(naive.draws), naive.pages);
             refs.prepare(scene, view, settings);
-            PassTimes naiveTimes = timeFrames(
-                frame, o.warmupFrames, o.naiveFrames, nullptr, nullptr,
-                [&](VkCommandBuffer cmd) { refs.drawNaiveGrid(cmd); }, clear);
-            if (auto st = saveImage(frame, o.imagesDir, name, size, "naive"); !st) {
-                printError(st.error().message);
-                return kExitError;
+            TimedPass terrainPass{"terrain", o.frames,
+                                  [&] { renderer->prepare(render::BenchFrame::kSlot, view, settings); },
+                                  [&](VkCommandBuffer cmd) { renderer->recordTransfers(cmd); },
+                                  [&](VkCommandBuffer cmd) { renderer->draw(cmd, render::BenchFrame::kSlot); }};
+            TimedPass naivePass{"naive", o.naiveFrames, nullptr, nullptr,
+                                [&](VkCommandBuffer cmd) { refs.drawNaiveGrid(cmd); }};
+            TimedPass floorPass{"floor", o.frames, nullptr, nullptr, [&](VkCommandBuffer cmd) { refs.drawFloor(cmd); }};
+            const std::vector<TimedPass*> passes = {&terrainPass, &floorPass, &naivePass};
+            timeInterleaved(frame, passes, o.warmupFrames, clear);
+            for (TimedPass* p : passes) {
+                if (o.imagesDir.empty()) break;
+                frame.run(p->prepare, p->transfers, p->draw, clear);
+                if (auto st = saveImage(frame, o.imagesDir, name, size, p->name); !st) {
+                    printError(st.error().message);
+                    return kExitError;
+                }
             }
+            // The renderer's statistics of its last frame, read after draw(): a renderer may count while recording.
+            frame.run(terrainPass.prepare, terrainPass.transfers, terrainPass.draw, clear);
+            const render::FrameStats stats = renderer->stats();
 
-            // (3) The floor: the same shading once per pixel.
-            PassTimes floorTimes = timeFrames(
-                frame, o.warmupFrames, o.frames, nullptr, nullptr, [&](VkCommandBuffer cmd) { refs.drawFloor(cmd); },
-                clear);
-            if (auto st = saveImage(frame, o.imagesDir, name, size, "floor"); !st) {
-                printError(st.error().message);
-                return kExitError;
-            }
-
-            const double msTerrain = median(terrainTimes.gpuMs), msFloor = median(floorTimes.gpuMs),
-                         msNaive = median(naiveTimes.gpuMs);
+            const double msTerrain = median(terrainPass.gpuMs), msFloor = median(floorPass.gpuMs),
+                         msNaive = median(naivePass.gpuMs);
             Record r("terrain");
             r.set("view", std::string(name))
                 .set("width", size.width)
@@ -502,8 +501,8 @@ int runTerrainBench(const std::vector<std::string>& args) {
                 .set("draws", terrainDraws(stats))
                 .set("patches", stats.patches)
                 .set("tiles_drawn", stats.chunksDrawn)
-                .set("cpu_ms", median(terrainTimes.cpuMs))
-                .set("prepare_ms", median(terrainTimes.prepareMs))
+                .set("cpu_ms", median(terrainPass.cpuMs))
+                .set("prepare_ms", median(terrainPass.prepareMs))
                 .set("gpu_selection_ms", gpuSelectionMs(stats))
                 .set("ratio_floor", msTerrain / msFloor)
                 .set("ratio_naive", msTerrain / msNaive)
@@ -537,10 +536,10 @@ int runTerrainBench(const std::vector<std::string>& args) {
         const CameraPose pose = story::toPose(*story::findView(name), scene.geoidModel());
         const ViewState view = computeView(scene.frame, pose, selectionSize.width, selectionSize.height);
         streamToFullDetail(frame, one, view, settings, o.detailTimeout);
-        PassTimes t = timeFrames(
-            frame, o.warmupFrames, o.frames, [&] { one.prepare(render::BenchFrame::kSlot, view, settings); },
-            [&](VkCommandBuffer cmd) { one.recordTransfers(cmd); },
-            [&](VkCommandBuffer cmd) { one.draw(cmd, render::BenchFrame::kSlot); }, clear);
+        TimedPass t{"one_tile", o.frames, [&] { one.prepare(render::BenchFrame::kSlot, view, settings); },
+                    [&](VkCommandBuffer cmd) { one.recordTransfers(cmd); },
+                    [&](VkCommandBuffer cmd) { one.draw(cmd, render::BenchFrame::kSlot); }};
+        timeInterleaved(frame, {&t}, o.warmupFrames, clear);
         const render::FrameStats stats = one.stats();
         print(Record("selection")
                   .set("view", name)
