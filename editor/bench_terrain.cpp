@@ -5,17 +5,13 @@
 //
 // The renderer is measured only through SceneRenderer's public API (prepare / recordTransfers / draw, stats(),
 // streamer()), so a different terrain renderer behind it is measured by the same code.
-#include <time.h>
-
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,7 +20,6 @@
 #include "commands.h"
 #include "core/camera.h"
 #include "core/parse.h"
-#include "gpu/check.h"
 #include "gpu/context.h"
 #include "output/image.h"
 #include "render/bench_frame.h"
