@@ -15,10 +15,9 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <type_traits>
-#include <variant>
 #include <vector>
 
+#include "bench.h"
 #include "commands.h"
 #include "core/camera.h"
 #include "net/loopback_server.h"
@@ -37,6 +36,7 @@ using Clock = std::chrono::steady_clock;
 
 std::string benchUsage() {
     return "usage: frontline bench streaming [--json] [--quick] [--terrain SOURCE] [--encoding NAME]\n"
+           "       frontline bench terrain [--json] [--quick] [--terrain SOURCE] [--sizes WxH,...] ...\n"
            "\n"
            "Measures tile decoding (decodeHeightPng against a plain libpng decode) and the time to full detail\n"
            "after a camera cut for the named views, from the archive and from the same archive served over\n"
@@ -46,7 +46,9 @@ std::string benchUsage() {
            "  --quick            one view, a short decode loop (a smoke test, < 10 s)\n"
            "  --terrain SOURCE   tile source (default: the sample Kandahar pyramid); loopback HTTP only for a\n"
            "                     local .pmtiles file\n"
-           "  --encoding NAME    terrarium | mapbox, where the source cannot say\n";
+           "  --encoding NAME    terrarium | mapbox, where the source cannot say\n"
+           "\n" +
+           terrainBenchUsage();
 }
 
 struct BenchOptions {
@@ -54,101 +56,6 @@ struct BenchOptions {
     bool quick = false;
     std::string terrain = story::SceneOptions::kSampleTerrain;
     terrain::TileSourceOptions source;
-};
-
-// One output record: printed as a JSON object (--json) or read by the human-readable printers.
-class Record {
-public:
-    using Value = std::variant<std::string, double, int64_t, bool>;
-    explicit Record(std::string metric) { set("metric", std::move(metric)); }
-
-    // Booleans stay booleans, integers are written without a fraction, everything else as text.
-    template <typename T>
-    Record& set(const std::string& key, const T& value) {
-        if constexpr (std::is_same_v<T, bool>)
-            return put(key, Value(value));
-        else if constexpr (std::is_integral_v<T>)
-            return put(key, Value(int64_t(value)));
-        else if constexpr (std::is_floating_point_v<T>)
-            return put(key, Value(double(value)));
-        else
-            return put(key, Value(std::string(value)));
-    }
-
-    double number(const std::string& key) const {
-        for (const auto& [k, v] : m_fields) {
-            if (k != key) continue;
-            if (auto* d = std::get_if<double>(&v)) return *d;
-            if (auto* i = std::get_if<int64_t>(&v)) return double(*i);
-        }
-        return 0;
-    }
-    std::string text(const std::string& key) const {
-        for (const auto& [k, v] : m_fields)
-            if (k == key)
-                if (auto* s = std::get_if<std::string>(&v)) return *s;
-        return {};
-    }
-    bool flag(const std::string& key) const {
-        for (const auto& [k, v] : m_fields)
-            if (k == key)
-                if (auto* b = std::get_if<bool>(&v)) return *b;
-        return false;
-    }
-
-    std::string json() const {
-        std::string out = "{";
-        for (const auto& [k, v] : m_fields) {
-            if (out.size() > 1) out += ",";
-            out += quote(k) + ":";
-            if (auto* s = std::get_if<std::string>(&v)) {
-                out += quote(*s);
-            } else if (auto* d = std::get_if<double>(&v)) {
-                char buffer[32];
-                // JSON has no NaN or infinity; a measurement that produced one is reported as null.
-                if (std::isfinite(*d))
-                    std::snprintf(buffer, sizeof buffer, "%.6g", *d);
-                else
-                    std::snprintf(buffer, sizeof buffer, "null");
-                out += buffer;
-            } else if (auto* i = std::get_if<int64_t>(&v)) {
-                out += std::to_string(*i);
-            } else {
-                out += std::get<bool>(v) ? "true" : "false";
-            }
-        }
-        return out + "}";
-    }
-
-private:
-    Record& put(const std::string& key, Value value) {
-        for (auto& [k, v] : m_fields)
-            if (k == key) {
-                v = std::move(value);
-                return *this;
-            }
-        m_fields.emplace_back(key, std::move(value));
-        return *this;
-    }
-
-    static std::string quote(const std::string& s) {
-        std::string out = "\"";
-        for (char c : s) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-                out += c;
-            } else if (static_cast<unsigned char>(c) < 0x20) {
-                char buffer[8];
-                std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-                out += buffer;
-            } else {
-                out += c;
-            }
-        }
-        return out + "\"";
-    }
-
-    std::vector<std::pair<std::string, Value>> m_fields;
 };
 
 double secondsSince(Clock::time_point start) {
@@ -574,7 +481,7 @@ int runStreaming(const BenchOptions& o) {
 int runBench(const Command& cmd) {
     const std::vector<std::string>& rest = cmd.rest;
     if (rest.empty()) {
-        printError("bench: missing benchmark (known: streaming; try `frontline bench --help`)");
+        printError("bench: missing benchmark (known: streaming, terrain; try `frontline bench --help`)");
         return kExitUsage;
     }
     for (const auto& a : rest)
@@ -582,8 +489,9 @@ int runBench(const Command& cmd) {
             std::fputs(benchUsage().c_str(), stdout);
             return kExitOk;
         }
+    if (rest[0] == "terrain") return runTerrainBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
     if (rest[0] != "streaming") {
-        printError("bench: unknown benchmark '" + rest[0] + "' (known: streaming)");
+        printError("bench: unknown benchmark '" + rest[0] + "' (known: streaming, terrain)");
         return kExitUsage;
     }
     auto options = parseBench(std::vector<std::string>(rest.begin() + 1, rest.end()));

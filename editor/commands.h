@@ -15,7 +15,7 @@ int runWindow(const Command& cmd);          // `frontline window`
 int runListDevices();
 int runListViews();
 int runTiles(const Command& cmd);  // `frontline tiles build|info ...` (tiles_command.cpp)
-int runBench(const Command& cmd);  // `frontline bench streaming ...` (bench_command.cpp)
+int runBench(const Command& cmd);  // `frontline bench streaming|terrain ...` (bench_command.cpp)
 
 // Prints "frontline: error: <message>" as one line on stderr.
 void printError(const std::string& message);

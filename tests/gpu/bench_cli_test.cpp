@@ -1,5 +1,6 @@
-// `frontline bench streaming --json --quick` as CI runs it: every line is a JSON object with the keys
-// docs/benchmarks.md documents, and the numbers are sane (full detail reached, nothing over budget).
+// `frontline bench streaming|terrain --json --quick` as CI runs them: every line is a JSON object with the keys
+// docs/benchmarks.md documents, and the numbers are sane (full detail reached, nothing over budget, positive
+// times, no validation errors).
 #include <gtest/gtest.h>
 
 #include <cpl_json.h>
@@ -105,9 +106,80 @@ TEST(BenchCli, QuickStreamingBenchPrintsDocumentedJsonLines) {
     EXPECT_EQ(fullDetailSources, (std::set<std::string>{"file", "loopback_http"}));
 }
 
+// The keys docs/benchmarks.md lists for each metric of `bench terrain`.
+const std::map<std::string, std::vector<std::string>> kTerrainKeys = {
+    {"device", {"device", "timing", "terrain", "frames", "naive_frames", "warmup_frames", "validation", "quick"}},
+    {"terrain",
+     {"view",         "width",       "height",          "device",      "ms_terrain", "ms_floor",     "ms_naive",
+      "triangles",    "draws",       "patches",         "tiles_drawn", "cpu_ms",     "prepare_ms",   "gpu_selection_ms",
+      "ratio_floor",  "ratio_naive", "naive_triangles", "naive_tiles", "leaves",     "naive_leaves", "frames",
+      "naive_frames", "resolved",    "stream_ms"}},
+    {"selection",
+     {"view", "width", "height", "prepare_ms_one_tile", "prepare_ms_full", "cpu_ms_one_tile", "cpu_ms_full",
+      "ms_one_tile", "ms_full", "leaves_one_tile", "leaves_full", "triangles_one_tile", "draws_one_tile",
+      "triangles_full", "gpu_selection_ms_one_tile", "gpu_selection_ms_full"}},
+    {"summary", {"seconds", "validation_errors"}},
+};
+
+TEST(BenchCli, QuickTerrainBenchPrintsDocumentedJsonLines) {
+    const CliRun r = runFrontline("bench terrain --json --quick", "FRONTLINE_VALIDATION=1");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.err.find("vulkan validation"), std::string::npos) << r.err;
+    std::map<std::string, int> seen;
+    std::set<std::string> views;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        CPLJSONDocument doc;
+        ASSERT_TRUE(doc.LoadMemory(line)) << "not JSON: " << line;
+        const CPLJSONObject o = doc.GetRoot();
+        ASSERT_EQ(o.GetType(), CPLJSONObject::Type::Object) << line;
+        const std::string metric = o.GetString("metric");
+        ASSERT_TRUE(kTerrainKeys.count(metric)) << "undocumented metric '" << metric << "': " << line;
+        for (const std::string& key : kTerrainKeys.at(metric))
+            EXPECT_TRUE(o.GetObj(key).IsValid()) << "'" << metric << "' lacks '" << key << "': " << line;
+        ++seen[metric];
+
+        if (metric == "device") {
+            EXPECT_FALSE(o.GetString("device").empty()) << line;
+            EXPECT_TRUE(o.GetBool("quick")) << line;
+            EXPECT_TRUE(o.GetBool("validation")) << "the layers must be on for the zero-error check: " << line;
+        } else if (metric == "terrain") {
+            views.insert(o.GetString("view"));
+            EXPECT_EQ(o.GetInteger("width"), 640) << line;
+            EXPECT_EQ(o.GetInteger("height"), 360) << line;
+            EXPECT_FALSE(o.GetString("device").empty()) << line;
+            for (const char* key : {"ms_terrain", "ms_floor", "ms_naive", "cpu_ms", "prepare_ms", "ratio_floor",
+                                    "ratio_naive", "triangles", "draws", "naive_triangles", "naive_tiles", "leaves"})
+                EXPECT_GT(o.GetDouble(key), 0) << key << ": " << line;
+            EXPECT_TRUE(o.GetBool("resolved")) << line;
+            // The naive grid draws the renderer's tiles, each at full resolution: more triangles, same tiles.
+            EXPECT_EQ(o.GetLong("naive_tiles"), o.GetLong("leaves")) << line;
+            EXPECT_EQ(o.GetLong("naive_leaves"), o.GetLong("leaves")) << line;
+            EXPECT_GT(o.GetLong("naive_triangles"), o.GetLong("triangles")) << line;
+            EXPECT_NEAR(o.GetDouble("ratio_floor"), o.GetDouble("ms_terrain") / o.GetDouble("ms_floor"),
+                        1e-3 * o.GetDouble("ratio_floor"))
+                << line;
+        } else if (metric == "selection") {
+            for (const char* key : {"prepare_ms_one_tile", "prepare_ms_full", "ms_one_tile", "ms_full"})
+                EXPECT_GT(o.GetDouble(key), 0) << key << ": " << line;
+            EXPECT_EQ(o.GetLong("leaves_one_tile"), 1) << line;
+            EXPECT_GE(o.GetLong("leaves_full"), 1) << line;
+        } else if (metric == "summary") {
+            EXPECT_EQ(o.GetInteger("validation_errors"), 0) << line;
+            EXPECT_LT(o.GetDouble("seconds"), 60.0) << "--quick stays a smoke test: " << line;
+        }
+    }
+    EXPECT_EQ(seen["device"], 1) << r.out;
+    EXPECT_EQ(seen["terrain"], 3) << "three views at 640x360: " << r.out;
+    EXPECT_EQ(seen["selection"], 3) << r.out;
+    EXPECT_EQ(seen["summary"], 1) << r.out;
+    EXPECT_EQ(views, (std::set<std::string>{"kandahar-overview", "spin-boldak", "region-top-down"}));
+}
+
 TEST(BenchCli, UsageErrorsExit2) {
     for (const std::string args :
-         {"bench", "bench frobnicate", "bench streaming --frobnicate", "bench streaming --terrain"}) {
+         {"bench", "bench frobnicate", "bench streaming --frobnicate", "bench streaming --terrain",
+          "bench terrain --frobnicate", "bench terrain --sizes 10x10", "bench terrain --frames 0"}) {
         const CliRun r = run(args);
         EXPECT_EQ(r.exitCode, 2) << args << ": " << r.err;
         EXPECT_NE(r.err.find("frontline: error: "), std::string::npos) << r.err;
