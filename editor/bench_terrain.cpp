@@ -168,7 +168,9 @@ public:
     };
 
     // Streams to full detail for `view` (or until `timeout`), then returns its draws with dense pages.
-    Tiles streamTo(const terrain::SelectionView& view, std::chrono::seconds timeout) {
+    // `maxScreenSpaceError`: the renderer's streamer's current target (the GPU terrain sets it per view).
+    Tiles streamTo(const terrain::SelectionView& view, double maxScreenSpaceError, std::chrono::seconds timeout) {
+        m_streamer.setMaxScreenSpaceError(maxScreenSpaceError);
         const auto deadline = Clock::now() + timeout;
         Tiles out;
         std::vector<terrain::TileDraw> draws;
@@ -456,7 +458,8 @@ int runTerrainBench(const std::vector<std::string>& args) {
             // (1) the renderer's terrain, (2) the naive full-resolution grid over the tiles the streamer's
             // selection needs, (3) the floor: the same shading once per pixel.
             NaiveTileStreamer::Tiles naive =
-                naiveStreamer.streamTo({view, scene.frame, settings.exaggeration}, o.detailTimeout);
+                naiveStreamer.streamTo({view, scene.frame, settings.exaggeration},
+                                       renderer->streamer()->options().maxScreenSpaceError, o.detailTimeout);
             const uint32_t naiveLeaves = naive.leaves;
             const bool naiveResolved = naive.resolved;
             refs.setTiles(std::move(naive.draws), naive.pages);
