@@ -51,17 +51,8 @@ struct WindowTargets {
                                  VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
                                  VK_IMAGE_ASPECT_DEPTH_BIT});
         for (uint32_t i = 0; i < sc.imageCount(); ++i) {
-            VkImageView views[2] = {sc.view(i), depth.view()};
-            VkFramebufferCreateInfo fci{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
-            fci.renderPass = pass;
-            fci.attachmentCount = 2;
-            fci.pAttachments = views;
-            fci.width = sc.extent().width;
-            fci.height = sc.extent().height;
-            fci.layers = 1;
-            VkFramebuffer fb;
-            VK_CHECK(vkCreateFramebuffer(ctx.device(), &fci, nullptr, &fb));
-            framebuffers.emplace_back(ctx.device(), fb);
+            framebuffers.push_back(render::createSceneFramebuffer(ctx, pass, sc.view(i), depth.view(),
+                                                                  sc.extent().width, sc.extent().height));
         }
     }
 };

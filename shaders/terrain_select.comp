@@ -10,20 +10,13 @@
 // and the minimum range (terrain.lod.y node sides) keeps neighbours within one level of each other with
 // the coarser side's shared edge outside its own morph zone.
 #define TERRAIN_STORAGE
+#define TERRAIN_COUNTERS
 #include "shared/terrain_lod.glsl"
 
 layout(local_size_x = 64) in;
 layout(push_constant) uniform Push { uint level; } pc;
 
 layout(set = 1, binding = 6, std430) buffer Nodes { uvec4 nodes[]; };
-layout(set = 1, binding = 7, std430) buffer Counters {
-    uvec4 levelArgs[FRONTLINE_MAX_LEVELS];  // xyz: dispatch size of the level, w: nodes in it
-    uvec4 patchArgs;                        // xyz: dispatch size over patches, w: patches
-    uint drawArgs[8];
-    uint stats[8];  // 0: nodes visited, 1: node overflow, 2: patch overflow
-    uint bins[FRONTLINE_TERRAIN_BINS];
-    uint binCursor[FRONTLINE_TERRAIN_BINS];
-};
 
 uint listBase(uint level) {
     return (level & 1u) * terrain.levels.w;
@@ -216,18 +209,13 @@ void main() {
         classRefs(level - 1u, xy >> 1u, parent, up);
     else
         up = own;
-    for (int k = 0; k < 9; ++k) {
-        uvec2 a = own[k];
-        // refs 0..8: this level; 9..17: the parent level.
-        uint i0 = uint(k), i1 = uint(k) + 9u;
-        if ((i0 & 1u) == 0u)
-            p.refs[i0 >> 1].xy = a;
+    // refs 0..8: this level; 9..17: the parent level; two per uvec4.
+    for (uint k = 0u; k < 18u; ++k) {
+        uvec2 r = k < 9u ? own[k] : up[k - 9u];
+        if ((k & 1u) == 0u)
+            p.refs[k >> 1].xy = r;
         else
-            p.refs[i0 >> 1].zw = a;
-        if ((i1 & 1u) == 0u)
-            p.refs[i1 >> 1].xy = up[k];
-        else
-            p.refs[i1 >> 1].zw = up[k];
+            p.refs[k >> 1].zw = r;
     }
     patches[at] = p;
 }

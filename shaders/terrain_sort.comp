@@ -5,19 +5,12 @@
 // dispatch each: 0 counts patches per bin, 1 turns counts into offsets and writes the draw (one group),
 // 2 scatters patch indices into the order the vertex shader reads.
 #define TERRAIN_STORAGE
+#define TERRAIN_COUNTERS
 #include "shared/terrain_lod.glsl"
 
 layout(local_size_x = 64) in;
 layout(push_constant) uniform Push { uint mode; } pc;
 
-layout(set = 1, binding = 7, std430) buffer Counters {
-    uvec4 levelArgs[FRONTLINE_MAX_LEVELS];
-    uvec4 patchArgs;
-    uint drawArgs[8];
-    uint stats[8];
-    uint bins[FRONTLINE_TERRAIN_BINS];
-    uint binCursor[FRONTLINE_TERRAIN_BINS];
-};
 
 shared uint scan[FRONTLINE_TERRAIN_BINS];
 

@@ -74,4 +74,12 @@ CameraPose lookAt(const geo::Geodetic& eye, const geo::Geodetic& target, double 
     return pose;
 }
 
+std::array<glm::dvec4, 5> frustumPlanes(const glm::dmat4& m) {
+    auto row = [&](int r) { return glm::dvec4(m[0][r], m[1][r], m[2][r], m[3][r]); };
+    const glm::dvec4 x = row(0), y = row(1), z = row(2), w = row(3);
+    std::array<glm::dvec4, 5> planes = {w + x, w - x, w + y, w - y, w - z};
+    for (glm::dvec4& p : planes) p /= glm::length(glm::dvec3(p));
+    return planes;
+}
+
 }  // namespace fl

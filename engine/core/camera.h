@@ -5,6 +5,7 @@
 
 #include <glm/glm.hpp>
 
+#include <array>
 #include <optional>
 
 #include "core/geodesy.h"
@@ -39,6 +40,11 @@ struct ScreenPoint {
     double x, y, depth, distance;
 };
 std::optional<ScreenPoint> projectToScreen(const ViewState& view, const glm::dvec3& scenePoint);
+
+// Planes of the camera-relative reversed-Z infinite frustum of `view.viewProjD` (Gribb-Hartmann): left,
+// right, top, bottom, near; no far plane. xyz: unit normal pointing inside, w: distance, so a point p
+// relative to the eye is inside when dot(n, p) + w >= 0 for all five.
+std::array<glm::dvec4, 5> frustumPlanes(const glm::dmat4& viewProj);
 
 // Pixel -> unit ray direction in the scene frame (origin at view.eye).
 glm::dvec3 screenRay(const ViewState& view, double px, double py);

@@ -41,17 +41,7 @@ void OffscreenRenderer::resize(int width, int height) {
     m_depth = gpu::Image(
         m_ctx, {w, h, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
                 VK_IMAGE_ASPECT_DEPTH_BIT});
-    VkImageView views[2] = {m_color.view(), m_depth.view()};
-    VkFramebufferCreateInfo fci{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
-    fci.renderPass = m_pass;
-    fci.attachmentCount = 2;
-    fci.pAttachments = views;
-    fci.width = w;
-    fci.height = h;
-    fci.layers = 1;
-    VkFramebuffer fb;
-    VK_CHECK(vkCreateFramebuffer(m_ctx.device(), &fci, nullptr, &fb));
-    m_framebuffer = gpu::Framebuffer(m_ctx.device(), fb);
+    m_framebuffer = createSceneFramebuffer(m_ctx, m_pass, m_color.view(), m_depth.view(), w, h);
     m_readback =
         gpu::Buffer(m_ctx, VkDeviceSize(w) * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
     m_width = width;

@@ -63,4 +63,19 @@ gpu::RenderPass createScenePass(gpu::Context& ctx, VkFormat colorFormat, VkImage
     return gpu::RenderPass(ctx.device(), pass);
 }
 
+gpu::Framebuffer createSceneFramebuffer(gpu::Context& ctx, VkRenderPass pass, VkImageView color, VkImageView depth,
+                                        uint32_t width, uint32_t height) {
+    const VkImageView views[2] = {color, depth};
+    VkFramebufferCreateInfo fci{VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO};
+    fci.renderPass = pass;
+    fci.attachmentCount = 2;
+    fci.pAttachments = views;
+    fci.width = width;
+    fci.height = height;
+    fci.layers = 1;
+    VkFramebuffer fb;
+    VK_CHECK(vkCreateFramebuffer(ctx.device(), &fci, nullptr, &fb));
+    return gpu::Framebuffer(ctx.device(), fb);
+}
+
 }  // namespace fl::render

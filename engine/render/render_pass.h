@@ -15,4 +15,8 @@ inline constexpr VkFormat kOffscreenColorFormat = VK_FORMAT_B8G8R8A8_UNORM;
 // `finalLayout`: PRESENT_SRC_KHR for a swapchain, TRANSFER_SRC_OPTIMAL for readback.
 gpu::RenderPass createScenePass(gpu::Context& ctx, VkFormat colorFormat, VkImageLayout finalLayout);
 
+// A framebuffer of the scene pass: `color` and `depth` views of `width` x `height`.
+gpu::Framebuffer createSceneFramebuffer(gpu::Context& ctx, VkRenderPass pass, VkImageView color, VkImageView depth,
+                                        uint32_t width, uint32_t height);
+
 }  // namespace fl::render

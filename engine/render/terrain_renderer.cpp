@@ -87,17 +87,6 @@ const std::vector<glm::uvec4>& PageTable::entries() {
     return m_entries;
 }
 
-std::optional<uint32_t> PageTable::find(TileId t) const {
-    if (m_entries.empty()) return std::nullopt;
-    const uint32_t mask = m_slots - 1, key = t.x | (uint32_t(t.z) << 24);
-    uint32_t i = tileHash(t.z, t.x, t.y) & mask;
-    for (uint32_t probe = 0; probe <= mask; ++probe, i = (i + 1) & mask) {
-        if (m_entries[i].x == kEmpty) return std::nullopt;
-        if (m_entries[i].x == key && m_entries[i].y == t.y) return m_entries[i].z;
-    }
-    return std::nullopt;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 GpuPagePool::GpuPagePool(gpu::Context& ctx, uint32_t pages, uint64_t stagingBytesPerFrame, uint32_t slots)
     : m_ctx(ctx), m_pages(pages), m_pageTable(pages) {
@@ -427,16 +416,10 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
     const glm::dmat3 ecefToScene = glm::transpose(view.frame.enuToEcef());
     const glm::dmat3 toScene = ecefToScene * enuCam;
     for (int i = 0; i < 3; ++i) t.toScene[i] = glm::vec4(glm::vec3(toScene[i]), 0);
-    // Frustum planes (Gribb-Hartmann on the camera-relative scene matrix), taken into camera ENU.
-    const glm::dmat4& m = v.viewProjD;
-    auto row = [&](int r) { return glm::dvec4(m[0][r], m[1][r], m[2][r], m[3][r]); };
-    const glm::dvec4 px = row(0), py = row(1), pz = row(2), pw = row(3);
-    const std::array<glm::dvec4, 5> planes = {pw + px, pw - px, pw + py, pw - py, pw - pz};
-    for (int i = 0; i < 5; ++i) {
-        const glm::dvec3 n = glm::transpose(toScene) * glm::dvec3(planes[i]);
-        const double len = glm::length(n);
-        t.planes[i] = glm::vec4(glm::vec3(n / len), float(planes[i].w / len));
-    }
+    // Frustum planes of the camera-relative scene matrix, taken into camera ENU.
+    const std::array<glm::dvec4, 5> planes = frustumPlanes(v.viewProjD);
+    for (int i = 0; i < 5; ++i)
+        t.planes[i] = glm::vec4(glm::vec3(glm::transpose(toScene) * glm::dvec3(planes[i])), float(planes[i].w));
     const double K = pixelsPerRadian(v);
     t.lod =
         glm::vec4(float(cellError * K / lod.maxPixelError), float(lod.minRangeSides), float(lod.morphStart), float(K));

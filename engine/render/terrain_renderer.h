@@ -68,7 +68,6 @@ public:
     // The table as the GPU reads it (uvec4 per slot: x | z << 24, y, layer, 0; empty = all ones).
     const std::vector<glm::uvec4>& entries();
     uint32_t mask() const { return uint32_t(m_slots - 1); }
-    std::optional<uint32_t> find(terrain::TileId tile) const;  // by probing the built table, as the GPU does
 
 private:
     uint32_t m_slots;

@@ -19,25 +19,6 @@ bool overlaps(const TileBounds& a, const TileBounds& b) {
 
 namespace {
 
-struct Plane {
-    glm::dvec3 n;
-    double d;
-};
-
-// Clip-space planes of a Vulkan reversed-Z infinite projection, camera-relative: left, right, top, bottom,
-// near (no far plane). Gribb-Hartmann from the rows of viewProj.
-std::array<Plane, 5> frustumPlanes(const glm::dmat4& m) {
-    auto row = [&](int r) { return glm::dvec4(m[0][r], m[1][r], m[2][r], m[3][r]); };
-    const glm::dvec4 x = row(0), y = row(1), z = row(2), w = row(3);
-    const std::array<glm::dvec4, 5> p = {w + x, w - x, w + y, w - y, w - z};
-    std::array<Plane, 5> planes;
-    for (int i = 0; i < 5; ++i) {
-        const double len = glm::length(glm::dvec3(p[i]));
-        planes[i] = {glm::dvec3(p[i]) / len, p[i].w / len};
-    }
-    return planes;
-}
-
 struct Box {
     glm::dvec3 min{std::numeric_limits<double>::max()}, max{-std::numeric_limits<double>::max()};
     void add(const glm::dvec3& p) {
@@ -69,12 +50,12 @@ Box tileBox(const SelectionView& v, TileId tile, HeightRange range) {
     return box;
 }
 
-bool outsideFrustum(const std::array<Plane, 5>& planes, const Box& box, const glm::dvec3& eye) {
+bool outsideFrustum(const std::array<glm::dvec4, 5>& planes, const Box& box, const glm::dvec3& eye) {
     const glm::dvec3 lo = box.min - eye, hi = box.max - eye;
-    for (const Plane& p : planes) {
+    for (const glm::dvec4& p : planes) {
         // The box corner furthest along the plane normal; if even that is behind, the box is outside.
-        const glm::dvec3 c(p.n.x >= 0 ? hi.x : lo.x, p.n.y >= 0 ? hi.y : lo.y, p.n.z >= 0 ? hi.z : lo.z);
-        if (glm::dot(p.n, c) + p.d < 0) return true;
+        const glm::dvec3 c(p.x >= 0 ? hi.x : lo.x, p.y >= 0 ? hi.y : lo.y, p.z >= 0 ? hi.z : lo.z);
+        if (glm::dot(glm::dvec3(p), c) + p.w < 0) return true;
     }
     return false;
 }
@@ -89,7 +70,7 @@ struct Walker {
     const SelectionOptions& options;
     const HeightRangeLookup& heights;
     const AbsentLookup& absent;
-    std::array<Plane, 5> planes;
+    std::array<glm::dvec4, 5> planes;
     double pixelsPerRadian;  // screen px per unit of (size / distance)
     Selection out;
 

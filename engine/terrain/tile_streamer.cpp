@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "core/log.h"
+#include "terrain/height_sample.h"
 #include "terrain/lru_cache.h"
 
 namespace fl::terrain {
@@ -35,25 +36,6 @@ struct Completed {
 
 std::string tileName(const TileSourceInfo& info, TileId t) {
     return info.name + " tile " + toString(t);
-}
-
-// 512-sample tiles (Terrain-RGB @2x) are averaged 2x2 to the 256 the pages hold.
-HeightTile toTileSize(HeightTile t) {
-    if (t.width == kTileSize) return t;
-    HeightTile out;
-    out.heights.resize(size_t(kTileSize) * kTileSize);
-    for (int j = 0; j < kTileSize; ++j)
-        for (int i = 0; i < kTileSize; ++i) {
-            double sum = 0;
-            int n = 0;
-            for (int dj = 0; dj < 2; ++dj)
-                for (int di = 0; di < 2; ++di) {
-                    const float h = t.heights[size_t(2 * j + dj) * t.width + 2 * i + di];
-                    if (!std::isnan(h)) sum += h, ++n;
-                }
-            out.heights[size_t(j) * kTileSize + i] = n ? float(sum / n) : NAN;
-        }
-    return out;
 }
 
 std::optional<HeightRange> rangeOf(const HeightTile& t) {
@@ -182,7 +164,7 @@ struct TileStreamer::Impl {
                     c.error = Error{tileName(info, job->tile) + ": tile is " + std::to_string(f.heights->width) + "x" +
                                     std::to_string(f.heights->height) + ", expected 256x256 or 512x512"};
                 } else {
-                    c.heights = std::make_shared<HeightTile>(toTileSize(std::move(*f.heights)));
+                    c.heights = std::make_shared<HeightTile>(toPageResolution(std::move(*f.heights)));
                 }
             } else if (f.status == TileFetch::Status::Failed) {
                 c.error = std::move(f.error);
@@ -210,7 +192,7 @@ struct TileStreamer::Impl {
                 c.status = TileFetch::Status::Cancelled;
             } else if (auto t = decodeHeightPng(png, info.encoding, tileName(info, job->tile))) {
                 c.status = TileFetch::Status::Ok;
-                c.heights = std::make_shared<HeightTile>(toTileSize(std::move(*t)));
+                c.heights = std::make_shared<HeightTile>(toPageResolution(std::move(*t)));
             } else {
                 c.error = t.error();  // corrupt data: retrying fetches the same bytes
             }

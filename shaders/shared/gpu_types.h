@@ -40,21 +40,21 @@ struct DrawPush {
 // Mercator (u, v) is split into a float and its remainder so (u - camera) is exact, and every later term
 // is a product of small differences (see terrain_lod.glsl), so floats keep millimetres next to the eye.
 struct TerrainUniforms {
-    vec4 camMerc;       // x, y: camera Mercator u, v (0..1, v south) rounded to float; z, w: the remainders
-    vec4 camGeo;        // x: sin(lat), y: cos(lat), z: prime-vertical radius N(lat) (m), w: Mercator y (rad)
-    vec4 camLatLon;     // x: camera latitude, y: longitude (degrees); zw: unused
-    vec4 camHeight;     // x: eye height above the ellipsoid (m, exaggerated world); y: LOD reference lift
-                        // (m, the ground under the camera, exaggerated); z: exaggeration; w: 1 = geomorph on
-    vec4 toScene[3];    // columns: the camera's East, North, Up axes in the scene frame
-    vec4 planes[5];     // frustum planes in camera ENU (camera at the origin): xyz normal, w distance
-    vec4 lod;           // x: range factor q * K / tau (m of range per m of cell), y: minimum range in node
-                        // sides, z: morph start (fraction of the range), w: pixels per radian K
-    vec4 horizon;       // xyz: Earth's centre from the camera, camera ENU (m); w: occluder radius (m)
-    vec4 geoid;         // x: north edge lat, y: west edge lon (deg), z: cell height, w: cell width (deg)
-    uvec4 levels;       // x: deepest level drawn, y: coarsest resident zoom, z: max patches, w: max nodes
-    uvec4 table;        // x: hash table mask, y: geoid grid width, z: height, w: 1 = geoid present
-    vec4 bounds;        // the source's extent in Mercator: u west, v north, u east, v south
-    vec4 debug;         // x: 1 = tint patches by level (diagnostics)
+    vec4 camMerc;     // x, y: camera Mercator u, v (0..1, v south) rounded to float; z, w: the remainders
+    vec4 camGeo;      // x: sin(lat), y: cos(lat), z: prime-vertical radius N(lat) (m), w: Mercator y (rad)
+    vec4 camLatLon;   // x: camera latitude, y: longitude (degrees); zw: unused
+    vec4 camHeight;   // x: eye height above the ellipsoid (m, exaggerated world); y: LOD reference lift
+                      // (m, the ground under the camera, exaggerated); z: exaggeration; w: 1 = geomorph on
+    vec4 toScene[3];  // columns: the camera's East, North, Up axes in the scene frame
+    vec4 planes[5];   // frustum planes in camera ENU (camera at the origin): xyz normal, w distance
+    vec4 lod;         // x: range factor q * K / tau (m of range per m of cell), y: minimum range in node
+                      // sides, z: morph start (fraction of the range), w: pixels per radian K
+    vec4 horizon;     // xyz: Earth's centre from the camera, camera ENU (m); w: occluder radius (m)
+    vec4 geoid;       // x: north edge lat, y: west edge lon (deg), z: cell height, w: cell width (deg)
+    uvec4 levels;     // x: deepest level drawn, y: coarsest resident zoom, z: max patches, w: max nodes
+    uvec4 table;      // x: hash table mask, y: geoid grid width, z: height, w: 1 = geoid present
+    vec4 bounds;      // the source's extent in Mercator: u west, v north, u east, v south
+    vec4 debug;       // x: 1 = tint patches by level (diagnostics)
 };
 
 // One selected patch: a 32x32-cell grid over Mercator tile (level, x, y), with the height pages it reads.
@@ -62,8 +62,8 @@ struct TerrainUniforms {
 // for the 3x3 vertex classes (corner/edge/interior; row-major from the north-west) of the grid it belongs to,
 // chosen so that two patches sharing a vertex read the same page there (terrain_select.comp).
 struct TerrainPatch {
-    uvec4 node;      // x: level, y: tile x, z: tile y, w: distance key (float bits, m)
-    uvec4 refs[9];   // page refs packed two per uvec4: (x | zoom << 24, y | layer << 20)
+    uvec4 node;     // x: level, y: tile x, z: tile y, w: distance key (float bits, m)
+    uvec4 refs[9];  // page refs packed two per uvec4: (x | zoom << 24, y | layer << 20)
 };
 
 #define FRONTLINE_TERRAIN_CELLS 32

@@ -19,6 +19,17 @@ layout(set = 1, binding = 5, std430) TERRAIN_STORAGE buffer PageBounds { vec2 pa
 layout(set = 1, binding = 8, std430) TERRAIN_STORAGE buffer Patches { TerrainPatch patches[]; };
 layout(set = 1, binding = 9, std140) uniform TerrainBlock { TerrainUniforms terrain; };
 layout(set = 1, binding = 10, std430) TERRAIN_STORAGE buffer Order { uint patchOrder[]; };
+#ifdef TERRAIN_COUNTERS
+// The compute passes' counters; render/terrain_renderer.cpp has the same layout as byte offsets.
+layout(set = 1, binding = 7, std430) buffer Counters {
+    uvec4 levelArgs[FRONTLINE_MAX_LEVELS];  // xyz: dispatch size of the level, w: nodes in it
+    uvec4 patchArgs;                        // xyz: dispatch size over patches, w: patches
+    uint drawArgs[8];                       // VkDrawIndexedIndirectCommand
+    uint stats[8];                          // 0: nodes visited, 1: node overflow, 2: patch overflow
+    uint bins[FRONTLINE_TERRAIN_BINS];      // patches per log-distance bin
+    uint binCursor[FRONTLINE_TERRAIN_BINS];
+};
+#endif
 
 const float kPi = 3.14159265358979;
 const float kSemiMajor = 6378137.0;

@@ -14,6 +14,7 @@
 #include "render/offscreen.h"
 #include "story/scene.h"
 #include "story/views.h"
+#include "support/render_fixture.h"
 #include "terrain/height_codec.h"
 #include "terrain/pmtiles.h"
 
@@ -21,42 +22,8 @@ using namespace fl;
 
 namespace {
 
-struct Fixture {
-    story::Scene scene;
-    std::unique_ptr<gpu::Context> ctx;
-    std::unique_ptr<render::OffscreenRenderer> renderer;
-};
-
-Fixture& fixture() {
-    static Fixture* f = [] {
-        auto* fx = new Fixture;
-        auto scene = story::loadScene();
-        if (!scene) {
-            ADD_FAILURE() << scene.error().message;
-            return fx;
-        }
-        fx->scene = std::move(scene).value();
-        gpu::ContextOptions opts;
-        opts.validation = true;
-        auto ctx = gpu::Context::create(opts);
-        if (!ctx) {
-            ADD_FAILURE() << ctx.error().message;
-            return fx;
-        }
-        fx->ctx = std::move(ctx).value();
-        auto r = render::OffscreenRenderer::create(*fx->ctx, fx->scene);
-        if (!r)
-            ADD_FAILURE() << r.error().message;
-        else
-            fx->renderer = std::move(r).value();
-        return fx;
-    }();
-    return *f;
-}
-
-CameraPose viewPose(const char* name) {
-    return story::toPose(*story::findView(name), fixture().scene.geoidModel());
-}
+using fl::testing::fixture;
+using fl::testing::viewPose;
 
 // The archive's heights, read with the PMTiles reader and the PNG codec alone: the deepest zoom the
 // archive has at a point, bilinear over that zoom's sample grid (sample i centred at (i + 0.5) / 256 of its

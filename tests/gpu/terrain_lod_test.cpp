@@ -14,48 +14,15 @@
 #include "render/offscreen.h"
 #include "story/scene.h"
 #include "story/views.h"
+#include "support/render_fixture.h"
 #include "terrain/terrain_mesh.h"
 
 using namespace fl;
 
 namespace {
 
-struct Fixture {
-    story::Scene scene;
-    std::unique_ptr<gpu::Context> ctx;
-    std::unique_ptr<render::OffscreenRenderer> renderer;
-};
-
-Fixture& fixture() {
-    static Fixture* f = [] {
-        auto* fx = new Fixture;
-        auto scene = story::loadScene();
-        if (!scene) {
-            ADD_FAILURE() << scene.error().message;
-            return fx;
-        }
-        fx->scene = std::move(scene).value();
-        gpu::ContextOptions opts;
-        opts.validation = true;
-        auto ctx = gpu::Context::create(opts);
-        if (!ctx) {
-            ADD_FAILURE() << ctx.error().message;
-            return fx;
-        }
-        fx->ctx = std::move(ctx).value();
-        auto r = render::OffscreenRenderer::create(*fx->ctx, fx->scene);
-        if (!r)
-            ADD_FAILURE() << r.error().message;
-        else
-            fx->renderer = std::move(r).value();
-        return fx;
-    }();
-    return *f;
-}
-
-CameraPose viewPose(const char* name) {
-    return story::toPose(*story::findView(name), fixture().scene.geoidModel());
-}
+using fl::testing::fixture;
+using fl::testing::viewPose;
 
 render::RenderSettings terrainOnly() {
     render::RenderSettings s;
