@@ -10,6 +10,8 @@ packages=(
   libpng-dev                                                         # PNG frames and golden images
   libcurl4-openssl-dev                                               # HTTP(S) tile sources
   libfreetype-dev                                                    # label glyphs (SDF)
+  libharfbuzz-dev fonts-noto-core                                    # shaping (Pashto/Dari), Noto fonts
+  nlohmann-json3-dev                                                 # story files: JSON that keeps unknown keys
   xvfb xauth                                                         # the window test without a display
   clang libclang-rt-14-dev                                           # sanitizers (ASan+UBSan), libFuzzer
 )
