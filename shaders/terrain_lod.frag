@@ -3,6 +3,7 @@
 #include "shared/common.glsl"
 #include "shared/terrain_shading.glsl"
 #include "shared/terrain_lod.glsl"
+#include "shared/overlay_shading.glsl"
 
 layout(location = 0) in vec3 inRelPos;
 layout(location = 1) in vec3 inUp;
@@ -13,6 +14,7 @@ layout(location = 5) in float inMorph;
 layout(location = 6) in float inHeight;
 layout(location = 7) flat in uvec4 inLayers;
 layout(location = 8) in float inCosLat;
+layout(location = 9) in vec2 inMercRel;
 
 layout(location = 0) out vec4 outColor;
 
@@ -27,7 +29,10 @@ void main() {
     // Sample size of the data being shown (the relief z-factor depends on it), blended like the slopes.
     float zoom = mix(float(inLayers.z & 0xFFu), float(inLayers.z >> 8), inMorph);
     float sampleSize = 2.0 * kPi * kSemiMajor * inCosLat / (exp2(zoom) * kTileSamples);
-    outColor = shadeTerrain(inRelPos, up, east * g.x + north * g.y, inHeight, sampleSize);
+    // Overlays (control areas, fronts, arrows, routes, borders) change the ground's albedo, so they are lit
+    // and hazed like the ground.
+    vec3 albedo = applyOverlays(srgbToLinear(reliefColor(inHeight)), inMercRel);
+    outColor = shadeTerrainAlbedo(inRelPos, up, east * g.x + north * g.y, inHeight, sampleSize, albedo);
     if (terrain.debug.x > 0.0) {
         const vec3 tints[6] = vec3[](vec3(1, 0.3, 0.3), vec3(0.3, 1, 0.3), vec3(0.3, 0.3, 1), vec3(1, 1, 0.3),
                                      vec3(1, 0.3, 1), vec3(0.3, 1, 1));

@@ -19,6 +19,7 @@ layout(location = 5) out float outMorph;
 layout(location = 6) out float outHeight;
 layout(location = 7) flat out uvec4 outLayers;  // x: own layer, y: parent layer, z: zooms (own | parent << 8), w: level
 layout(location = 8) out float outCosLat;
+layout(location = 9) out vec2 outMercRel;  // Mercator (u, v) - camera: exact per vertex (overlay fields)
 
 uint vertexClass(ivec2 g, int n) {
     uint ci = g.x == 0 ? 0u : (g.x == n ? 2u : 1u);
@@ -72,5 +73,6 @@ void main() {
     outHeight = h;
     outLayers = uvec4(refLayer(ownInside), refLayer(parentInside), refZoom(ownInside) | (refZoom(parentInside) << 8), level);
     outCosLat = s.cosLat;
+    outMercRel = (uvNow - terrain.camMerc.xy) - terrain.camMerc.zw;
     gl_Position = frame.viewProj * vec4(outRelPos, 1.0);
 }

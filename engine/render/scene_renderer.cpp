@@ -66,7 +66,20 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
         m_chunks.push_back(
             {c.origin, c.boundsMin, c.boundsMax, c.firstIndex, c.indexCount, c.vertexOffset, c.maxHeight});
 
-    buildLines();
+    // Borders: a Line layer of the overlay field on the streamed terrain (draped exactly, under any
+    // exaggeration); line geometry on the DEM grid otherwise.
+    if (m_scene.terrain) {
+        m_borderLayer.kind = OverlayKind::Line;
+        m_borderLayer.style = OverlayStyle::border();
+        for (const auto& line : m_scene.borders) {
+            std::vector<glm::dvec2> ring;
+            for (const auto& p : line.points) ring.push_back({p.lon, p.lat});
+            m_borderLayer.from.rings.push_back(std::move(ring));
+        }
+        m_borderLayer.to = m_borderLayer.from;
+    } else {
+        buildLines();
+    }
 
     // Label font: an SDF atlas so names stay crisp from 640x360 to 4K.
     auto font = FontAtlas::load(std::string(FRONTLINE_ASSET_DIR) + "/fonts/NotoSans-Bold.ttf");
@@ -243,6 +256,11 @@ void SceneRenderer::buildLines() {
     }
 }
 
+void SceneRenderer::setOverlays(std::vector<OverlayLayer> layers, double animationSeconds) {
+    m_overlays = std::move(layers);
+    m_animationSeconds = animationSeconds;
+}
+
 void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const RenderSettings& settings) {
     Slot& slot = m_slots.at(slotIndex);
     m_eye = view.eye;
@@ -279,6 +297,12 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         // the frame does not depend on what has streamed in).
         double ground = terrain::meshHeight(m_scene.dem, eyeGeo.lat, eyeGeo.lon);
         if (std::isnan(ground)) ground = 0.0;
+        std::vector<OverlayLayer> layers = m_overlays;
+        if (settings.borders && !m_borderLayer.from.rings.empty()) {
+            if (layers.size() >= FRONTLINE_OVERLAY_MAX_LAYERS) layers.resize(FRONTLINE_OVERLAY_MAX_LAYERS - 1);
+            layers.push_back(m_borderLayer);
+        }
+        m_tiles->setOverlays(std::move(layers), m_animationSeconds);
         m_tiles->prepare(slotIndex, {view, m_scene.frame, exag}, clock, ground);
         const auto st = m_tiles->streamer().stats();
         const TerrainGpuStats& gpu = m_tiles->gpuStats();

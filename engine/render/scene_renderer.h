@@ -68,6 +68,12 @@ public:
     // Records the draws; call inside the render pass, after prepare() for the same slot.
     void draw(VkCommandBuffer cmd, uint32_t slot);
 
+    // Overlay layers (control areas, fronts, arrows, routes) draped in the streamed terrain's shading, in
+    // draw order; the scene's borders are drawn above them while RenderSettings::borders is on.
+    // `animationSeconds`: the story clock (dash animation). Kept until the next call. Without streamed
+    // terrain (the plain DEM grid) overlays are not drawn; its borders stay draped lines.
+    void setOverlays(std::vector<OverlayLayer> layers, double animationSeconds);
+
     // The tile streamer when the scene streams terrain (null for the plain DEM grid).
     terrain::TileStreamer* streamer() { return m_tiles ? &m_tiles->streamer() : nullptr; }
     // The GPU-driven terrain when the scene streams terrain (null for the plain DEM grid).
@@ -102,6 +108,9 @@ private:
 
     gpu::Buffer m_terrainVertices, m_terrainIndices;
     std::vector<Chunk> m_chunks;
+    std::vector<OverlayLayer> m_overlays;
+    double m_animationSeconds = 0;
+    OverlayLayer m_borderLayer;  // the scene's borders as a Line layer of the overlay field
     gpu::Buffer m_lineSegments;
     uint32_t m_lineSegmentCount = 0;
     glm::dvec3 m_lineOrigin{0.0};

@@ -286,9 +286,20 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
 
     const VkDescriptorType kSampled = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
                            kStorage = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    const std::array<VkDescriptorType, 11> types = {
-        kSampled, kSampled, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,  kSampled, kStorage, kStorage, kStorage,
-        kStorage, kStorage, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kStorage};
+    // 11, 12: the overlay fields' uniforms and image (shaders/shared/overlay_shading.glsl).
+    const std::array<VkDescriptorType, 13> types = {kSampled,
+                                                    kSampled,
+                                                    VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
+                                                    kSampled,
+                                                    kStorage,
+                                                    kStorage,
+                                                    kStorage,
+                                                    kStorage,
+                                                    kStorage,
+                                                    VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER,
+                                                    kStorage,
+                                                    VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER,
+                                                    kSampled};
     std::vector<VkDescriptorSetLayoutBinding> bindings;
     for (uint32_t b = 0; b < types.size(); ++b) bindings.push_back({b, types[b], 1, kAllStages, nullptr});
     VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
@@ -297,10 +308,10 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
     VkDescriptorSetLayout setLayout;
     VK_CHECK(vkCreateDescriptorSetLayout(dev, &lci, nullptr, &setLayout));
     m_setLayout = gpu::DescriptorSetLayout(dev, setLayout);
-    const VkDescriptorPoolSize sizes[] = {{kSampled, 3 * slotCount},
+    const VkDescriptorPoolSize sizes[] = {{kSampled, 4 * slotCount},
                                           {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, slotCount},
                                           {kStorage, 6 * slotCount},
-                                          {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, slotCount}};
+                                          {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 2 * slotCount}};
     VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pci.maxSets = slotCount;
     pci.poolSizeCount = 4;
@@ -309,8 +320,14 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
     VK_CHECK(vkCreateDescriptorPool(dev, &pci, nullptr, &pool));
     m_descriptorPool = gpu::DescriptorPool(dev, pool);
 
+    auto field = OverlayField::create(m_ctx, slotCount, m_options.overlays);
+    if (!field) return field.error();
+    m_field = std::move(field).value();
+    m_fieldGeneration = m_field->generation();
+
     m_slots.resize(slotCount);
-    for (Slot& s : m_slots) {
+    for (uint32_t slotIndex = 0; slotIndex < slotCount; ++slotIndex) {
+        Slot& s = m_slots[slotIndex];
         s.uniforms =
             gpu::Buffer(m_ctx, sizeof(TerrainUniforms), VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, gpu::MemoryUsage::Upload);
         s.statsReadback =
@@ -345,6 +362,11 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
         write(2, &gradStore, nullptr);
         write(3, &geoidInfo, nullptr);
         for (uint32_t b = 4; b <= 10; ++b) write(b, nullptr, &buffers[b - 4]);
+        const VkDescriptorBufferInfo overlayUniforms{m_field->uniformBuffer(slotIndex), 0,
+                                                     sizeof(gpu_types::OverlayUniforms)};
+        const VkDescriptorImageInfo overlayField{m_nearest, m_field->fieldView(), VK_IMAGE_LAYOUT_GENERAL};
+        write(11, nullptr, &overlayUniforms);
+        write(12, &overlayField, nullptr);
         vkUpdateDescriptorSets(dev, uint32_t(writes.size()), writes.data(), 0, nullptr);
     }
 
@@ -435,10 +457,32 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
     t.bounds = glm::vec4(m_sourceMerc);
     t.debug = glm::vec4(lod.tintLevels ? 1.0f : 0.0f, 0, 0, 0);
     std::memcpy(slot.uniforms.mapped(), &t, sizeof(t));
+
+    // Overlay fields: cascades follow the view; recomputed only where a window or a shape changed.
+    m_field->prepare(slotIndex, fieldViewFor(v, view.frame, groundMsl * view.exaggeration, m_options.overlays));
+    if (m_field->generation() != m_fieldGeneration) {
+        // The field image grew (OverlayField waited for the device): every slot's set names the new one.
+        const VkDescriptorImageInfo ii{m_nearest, m_field->fieldView(), VK_IMAGE_LAYOUT_GENERAL};
+        for (Slot& s : m_slots) {
+            VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+            w.dstSet = s.set;
+            w.dstBinding = 12;
+            w.descriptorCount = 1;
+            w.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+            w.pImageInfo = &ii;
+            vkUpdateDescriptorSets(m_ctx.device(), 1, &w, 0, nullptr);
+        }
+        m_fieldGeneration = m_field->generation();
+    }
+}
+
+void TerrainRenderer::setOverlays(std::vector<OverlayLayer> layers, double animationSeconds) {
+    m_field->setLayers(std::move(layers), animationSeconds);
 }
 
 void TerrainRenderer::recordCompute(VkCommandBuffer cmd) {
     Slot& slot = m_slots[m_slot];
+    m_field->recordCompute(cmd);
     const std::vector<GpuPagePool::Uploaded> uploaded = m_pool->recordUploads(cmd);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_computeLayout, 1, 1, &slot.set, 0, nullptr);
     const VkPipelineStageFlags shaders = VK_PIPELINE_STAGE_VERTEX_SHADER_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT |

@@ -11,6 +11,7 @@
 #include "core/camera.h"
 #include "core/result.h"
 #include "gpu/resources.h"
+#include "render/overlay_field.h"
 #include "shared/gpu_types.h"
 #include "terrain/tile_streamer.h"
 
@@ -48,6 +49,7 @@ struct TerrainLodOptions {
 struct TerrainRendererOptions {
     terrain::StreamingOptions streaming;
     TerrainLodOptions lod;
+    OverlayFieldOptions overlays;  // control areas, fronts, routes, borders draped in the terrain shading
 };
 
 // What the GPU selected, read back from the newest finished frame of a slot (so it lags by the ring size).
@@ -133,6 +135,11 @@ public:
     // The one indirect draw; inside the render pass.
     void draw(VkCommandBuffer cmd, VkDescriptorSet frameSet);
 
+    // The overlay layers of the next frames (draw order = layer order) and the story clock for animated
+    // dashes. Changing only the layers' weights costs no compute (see OverlayField).
+    void setOverlays(std::vector<OverlayLayer> layers, double animationSeconds);
+    OverlayField& overlays() { return *m_field; }
+
     terrain::TileStreamer& streamer() { return *m_streamer; }
     const TerrainGpuStats& gpuStats() const { return m_gpuStats; }
     TerrainLodOptions& lod() { return m_options.lod; }
@@ -146,6 +153,8 @@ private:
     TerrainRendererOptions m_options;
     std::unique_ptr<GpuPagePool> m_pool;
     std::unique_ptr<terrain::TileStreamer> m_streamer;
+    std::unique_ptr<OverlayField> m_field;
+    uint64_t m_fieldGeneration = 0;  // the field image the descriptor sets name
     gpu::Buffer m_indices, m_nodes, m_counters, m_patches, m_order;
     gpu::Image m_geoid;
     bool m_hasGeoid = false;

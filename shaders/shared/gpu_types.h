@@ -72,7 +72,50 @@ struct TerrainPatch {
 // Min/max height blocks per page: levels of 1, 2x2, 4x4, 8x8 and 16x16 blocks.
 #define FRONTLINE_PAGE_BOUNDS 341
 
+// Overlay fields (render/overlay_field.h, shaders/overlay_field.comp, shaders/shared/overlay_shading.glsl).
+// The field image is a 2D array of R32F N x N texels; its layer for (overlay layer l, keyframe k: 0 from,
+// 1 to, cascade c) is (l * 2 + k) * FRONTLINE_OVERLAY_CASCADES + c. Distances are in texels of the cascade,
+// negative inside an area, clamped to +-band.
+#define FRONTLINE_OVERLAY_MAX_LAYERS 16
+#define FRONTLINE_OVERLAY_CASCADES 4
+#define FRONTLINE_OVERLAY_FIELDS (FRONTLINE_OVERLAY_MAX_LAYERS * 2 * FRONTLINE_OVERLAY_CASCADES)
+#define FRONTLINE_OVERLAY_TILE 16
+
+// One overlay layer's look, colours linear; sizes in px at 1080 output lines (the shader scales them).
+struct OverlayLayerGpu {
+    vec4 colour;      // rgb: fill/line colour, a: layer opacity
+    vec4 second;      // rgb: hatch second colour / line casing / arrow outline, a: its opacity
+    vec4 lineColour;  // rgb: the front line's colour, a: its opacity
+    vec4 sizes;       // x: line width, y: glow, z: shadow, w: casing (px)
+    vec4 params;      // x: keyframe weight (eased, 0..1), y: fill opacity, z: dash period px (0 = solid),
+                      // w: hatch period px
+    uvec4 info;       // x: kind (0 area, 1 line), y: pattern (0 solid, 1 hatched, 2 cross, 3 none),
+                      // z: 1 = animated dash, w: keyframe slot of `to` (0 when from and to are one shape)
+};
+
+struct OverlayUniforms {
+    vec4 cascades[FRONTLINE_OVERLAY_CASCADES];  // xy: window origin - camera (Mercator), z: texel size, w: 1/z
+    vec4 anchor;  // xy: camera Mercator modulo 2^-10 (ground-fixed pattern phase), z: animation s, w: layers
+    vec4 field;   // x: N (texels per side), y: band (texels), z: px scale (output lines / 1080), w: reach px
+    uvec4 rects[FRONTLINE_OVERLAY_FIELDS];  // computed texel rect per field layer: x0, y0, x1, y1 (empty: x1 = 0)
+    OverlayLayerGpu layers[FRONTLINE_OVERLAY_MAX_LAYERS];
+};
+
+// One field computation (overlay_field.comp): a tile-aligned texel rect of one field layer. Its inputs
+// live in one word buffer at the given offsets (in 32-bit words).
+struct OverlayFieldJob {
+    uvec4 target;   // x: field layer, y: kind (0 signed area, 1 unsigned line), z: band (float bits), w: 0
+    uvec4 rect;     // x0, y0 (texels, multiples of the tile), tiles across, tiles down
+    uvec4 offsets;  // x: edges (vec4: a.xy, b.xy in window texels), y: per-tile (first, count) into
+                    // z: the tiles' edge indices, w: per-row (first, count) into the sorted crossings
+    uvec4 more;     // x: crossings (float x of every ring edge crossing the row's texel centres), yzw: 0
+};
+
 #ifdef __cplusplus
+static_assert(sizeof(OverlayLayerGpu) == 6 * 16, "OverlayLayerGpu must match the std140 layout");
+static_assert(sizeof(OverlayUniforms) == (6 + FRONTLINE_OVERLAY_FIELDS + 6 * FRONTLINE_OVERLAY_MAX_LAYERS) * 16,
+              "OverlayUniforms must match the std140 layout");
+static_assert(sizeof(OverlayFieldJob) == 64, "OverlayFieldJob must match the std430 layout");
 static_assert(sizeof(TerrainUniforms) == 19 * 16, "TerrainUniforms must match the std140 layout");
 static_assert(sizeof(TerrainPatch) == 160, "TerrainPatch must match the std430 layout");
 static_assert(sizeof(FrameUniforms) == 2 * 64 + 8 * 16, "FrameUniforms must match the std140 layout");

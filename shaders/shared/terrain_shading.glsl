@@ -31,7 +31,8 @@ float reliefZFactor(float sampleSize) {
     return 1.0 + (frame.light.w - 1.0) * t;
 }
 
-vec4 shadeTerrain(vec3 relPos, vec3 upIn, vec3 gradient, float heightMsl, float sampleSize) {
+// `albedo`: linear; shadeTerrain's is the colour relief, overlays (overlay_shading.glsl) change it first.
+vec4 shadeTerrainAlbedo(vec3 relPos, vec3 upIn, vec3 gradient, float heightMsl, float sampleSize, vec3 albedo) {
     vec3 up = normalize(upIn);
     // The normal of the exaggerated surface, tilted further by the z-factor for the data's resolution.
     vec3 n = normalize(up - frame.params.x * reliefZFactor(sampleSize) * gradient);
@@ -40,10 +41,13 @@ vec4 shadeTerrain(vec3 relPos, vec3 upIn, vec3 gradient, float heightMsl, float 
     float flatLit = max(dot(up, frame.sunDir.xyz), 0.05);
     float shade = mix(1.0, lambert / flatLit, frame.light.y);
     float sky = 0.5 + 0.5 * dot(n, up);  // hemispheric fill from the sky
-    vec3 albedo = srgbToLinear(reliefColor(heightMsl));
     vec3 color = albedo * (frame.light.z * clamp(shade, 0.0, 1.6) + frame.light.x * sky);
     color = applyHaze(color, length(relPos), heightMsl);
     return vec4(linearToSrgb(color), 1.0);
+}
+
+vec4 shadeTerrain(vec3 relPos, vec3 upIn, vec3 gradient, float heightMsl, float sampleSize) {
+    return shadeTerrainAlbedo(relPos, upIn, gradient, heightMsl, sampleSize, srgbToLinear(reliefColor(heightMsl)));
 }
 
 #endif

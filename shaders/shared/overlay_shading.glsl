@@ -1,0 +1,201 @@
+// Shared GLSL: overlay fields draped in the terrain's shading (render/overlay_field.h). Called with the
+// fragment's Web Mercator position relative to the camera and the terrain's albedo (linear) before lighting,
+// so overlays are lit and hazed like the ground and follow it under any exaggeration.
+//
+// Sizes: style sizes are px at 1080 output lines, scaled by the output height (never below 1 px). Distances
+// are converted to px with the Mercator footprint of the pixel (Mercator is conformal, so one scale serves
+// every direction). Hatching is ground-anchored (it does not swim when the camera moves) at a px-stable
+// period: the ground period is the power of two nearest the wanted px period, cross-faded to the next one,
+// like a texture's mip levels.
+#ifndef FRONTLINE_OVERLAY_SHADING_GLSL
+#define FRONTLINE_OVERLAY_SHADING_GLSL
+
+#include "shared/gpu_types.h"
+
+layout(set = 1, binding = 11, std140) uniform OverlayBlock { OverlayUniforms overlay; };
+layout(set = 1, binding = 12) uniform sampler2DArray overlayField;  // R32F, texels of each cascade
+
+const int kOvCascades = FRONTLINE_OVERLAY_CASCADES;
+
+// Bilinear distance (texels) of field layer f at texel position p (centres at k + 0.5), exact texel
+// fetches; +band outside the rect that was computed (every texel there is at least band away, outside).
+float ovSample(uint f, vec2 p) {
+    uvec4 r = overlay.rects[f];
+    if (r.z <= r.x || p.x < float(r.x) + 1.0 || p.y < float(r.y) + 1.0 || p.x > float(r.z) - 1.0 ||
+        p.y > float(r.w) - 1.0)
+        return overlay.field.y;
+    vec2 q = p - 0.5;
+    ivec2 i = ivec2(floor(q));
+    vec2 t = q - vec2(i);
+    int l = int(f);
+    float a = texelFetch(overlayField, ivec3(i, l), 0).r;
+    float b = texelFetch(overlayField, ivec3(i + ivec2(1, 0), l), 0).r;
+    float c = texelFetch(overlayField, ivec3(i + ivec2(0, 1), l), 0).r;
+    float d = texelFetch(overlayField, ivec3(i + ivec2(1, 1), l), 0).r;
+    return mix(mix(a, b, t.x), mix(c, d, t.x), t.y);
+}
+
+bool ovInWindow(int c, vec2 m, out vec2 p) {
+    vec4 cas = overlay.cascades[c];
+    p = (m - cas.xy) * cas.w;
+    float n = overlay.field.x;
+    return cas.z > 0.0 && p.x >= 1.0 && p.y >= 1.0 && p.x <= n - 1.0 && p.y <= n - 1.0;
+}
+
+// The interpolated field of layer l in cascade c at camera-relative Mercator m, in px.
+float ovAt(uint l, int c, vec2 m, float mercPerPx) {
+    vec4 cas = overlay.cascades[c];
+    vec2 p = (m - cas.xy) * cas.w;
+    float w = overlay.layers[l].params.x;
+    uint from = (l * 2u) * uint(kOvCascades) + uint(c);
+    uint to = (l * 2u + overlay.layers[l].info.w) * uint(kOvCascades) + uint(c);
+    float a = ovSample(from, p);
+    float b = w > 0.0 ? ovSample(to, p) : a;
+    return mix(a, b, w) * cas.z / mercPerPx;
+}
+
+struct OvCascades {
+    int c0, c1;
+    float blend;  // towards c1, near c0's window border (hides the seam)
+    bool valid;
+};
+
+// The finest cascade whose band covers the widest style at this pixel's footprint and whose window holds m.
+OvCascades ovPick(vec2 m, float mercPerPx) {
+    OvCascades k;
+    k.c0 = -1;
+    k.c1 = -1;
+    k.blend = 0.0;
+    float need = overlay.field.w * max(overlay.field.z, 1.0) * mercPerPx / overlay.field.y;
+    vec2 p;
+    for (int c = 0; c < kOvCascades; ++c) {
+        if (overlay.cascades[c].z < need) continue;
+        if (ovInWindow(c, m, p)) {
+            k.c0 = c;
+            break;
+        }
+    }
+    k.valid = k.c0 >= 0;
+    if (k.valid && k.c0 + 1 < kOvCascades) {
+        float n = overlay.field.x;
+        float edge = min(min(p.x, p.y), min(n - p.x, n - p.y)) - 1.0;
+        vec2 p1;
+        if (edge < 16.0 && ovInWindow(k.c0 + 1, m, p1)) {
+            k.c1 = k.c0 + 1;
+            k.blend = 1.0 - clamp(edge / 16.0, 0.0, 1.0);
+        }
+    }
+    return k;
+}
+
+float ovLayerPx(uint l, vec2 m, OvCascades k, float mercPerPx) {
+    if (!k.valid) return 1e4;
+    float d = ovAt(l, k.c0, m, mercPerPx);
+    if (k.c1 >= 0 && k.blend > 0.0) d = mix(d, ovAt(l, k.c1, m, mercPerPx), k.blend);
+    return d;
+}
+
+// Anti-aliased stripes of ground coordinate u (Mercator), `duPx`: |du| per px; stripe width 35 %.
+float ovStripes(float u, float duPx, float periodPx, float mercPerPx) {
+    // Ground period: power of two near periodPx pixels, cross-faded with the next one (px-stable).
+    float lv = log2(max(periodPx * mercPerPx * 1.41421356, 1e-30));
+    float p0 = exp2(floor(lv));
+    float f = fract(lv);
+    float s = 0.0;
+    for (int i = 0; i < 2; ++i) {
+        float period = i == 0 ? p0 : 2.0 * p0;
+        float ph = fract(u / period);
+        float dist = abs(ph - 0.5);  // 0 at the stripe's centre
+        float aa = max(duPx / period, 1e-6);
+        float cov = clamp((0.175 - dist) / aa + 0.5, 0.0, 1.0);
+        s += (i == 0 ? 1.0 - f : f) * cov;
+    }
+    return s;
+}
+
+// Glow strength at `x` px beyond the line: soft, and zero at 2.5 glow widths (inside the band).
+float ovGlow(float x, float glow) {
+    float f = 1.0 - smoothstep(0.0, 2.5 * glow, max(x, 0.0));
+    return f * f;
+}
+
+vec3 ovOver(vec3 base, vec3 c, float a) {
+    return mix(base, c, clamp(a, 0.0, 1.0));
+}
+
+// The overlays over `albedo` (linear), at camera-relative Mercator position m (v south).
+vec3 applyOverlays(vec3 albedo, vec2 m) {
+    int count = int(overlay.anchor.w);
+    if (count == 0) return albedo;
+    // Derivatives first, in uniform control flow.
+    vec2 dx = dFdx(m), dy = dFdy(m);
+    float mercPerPx = max(max(length(dx), length(dy)), 1e-20);
+    vec2 mAbs = m + overlay.anchor.xy;  // Mercator modulo 2^-10: ground-fixed phase for patterns
+    float scale = overlay.field.z;
+    OvCascades k = ovPick(m, mercPerPx);
+    float duDiag = abs(dx.x + dx.y) + abs(dy.x + dy.y), dvDiag = abs(dx.x - dx.y) + abs(dy.x - dy.y);
+
+    for (int li = 0; li < count; ++li) {
+        uint l = uint(li);
+        OverlayLayerGpu L = overlay.layers[l];
+        float d = ovLayerPx(l, m, k, mercPerPx);
+        // The line's direction on the ground, for dashes: across the distance gradient.
+        vec2 g = vec2(dFdx(d), dFdy(d));
+        vec2 tScreen = length(g) > 1e-6 ? normalize(vec2(-g.y, g.x)) : vec2(1.0, 0.0);
+        vec2 tGround = dx * tScreen.x + dy * tScreen.y;
+        tGround = length(tGround) > 1e-30 ? normalize(tGround) : vec2(1.0, 0.0);
+        float alongPx = dot(mAbs, tGround) / mercPerPx;
+
+        float lineW = L.sizes.x > 0.0 ? max(L.sizes.x * scale, 1.0) : 0.0;
+        float glow = L.sizes.y > 0.0 ? max(L.sizes.y * scale, 1.0) : 0.0;
+        float shadow = L.sizes.z > 0.0 ? max(L.sizes.z * scale, 1.0) : 0.0;
+        float casing = L.sizes.w > 0.0 ? max(L.sizes.w * scale, 1.0) : 0.0;
+        float dash = 1.0;
+        if (L.params.z > 0.0) {
+            float period = max(L.params.z * scale, 4.0);
+            float ph = fract(alongPx / period - (L.info.z == 1u ? overlay.anchor.z * 0.8 : 0.0));
+            dash = clamp(min(ph, 0.6 - ph) * period + 0.5, 0.0, 1.0);
+        }
+        float halfW = 0.5 * lineW;
+
+        vec3 c = L.colour.rgb;
+        vec3 result = albedo;
+        if (L.info.x == 1u) {
+            // Line: dark casing, then the core.
+            float ad = abs(d);
+            if (casing > 0.0) result = ovOver(result, L.second.rgb, clamp(halfW + casing + 0.5 - ad, 0.0, 1.0) * L.second.a);
+            if (glow > 0.0) result = ovOver(result, L.lineColour.rgb, 0.45 * ovGlow(ad - halfW - casing, glow));
+            result = ovOver(result, L.lineColour.rgb, clamp(halfW + 0.5 - ad, 0.0, 1.0) * L.lineColour.a * dash);
+        } else {
+            float inside = clamp(0.5 - d, 0.0, 1.0);
+            if (shadow > 0.0) {
+                // A soft drop shadow down-right: the shape's field sampled up-left by the offset.
+                vec2 off = vec2(0.6, 0.8) * shadow;
+                float ds = ovLayerPx(l, m - dx * off.x - dy * off.y, k, mercPerPx);
+                float sa = 0.5 * (1.0 - smoothstep(-0.5 * shadow, shadow, ds));
+                result = ovOver(result, result * 0.2, sa * (1.0 - inside));
+            }
+            float fo = L.params.y;
+            uint pattern = L.info.y;
+            if (pattern == 0u) {
+                result = ovOver(result, c, inside * fo);
+            } else if (pattern == 1u) {
+                float s = ovStripes(mAbs.x + mAbs.y, duDiag, L.params.w, mercPerPx);
+                result = ovOver(result, c, inside * 0.18);
+                result = ovOver(result, c, inside * fo * s);
+            } else if (pattern == 2u) {
+                float s1 = ovStripes(mAbs.x + mAbs.y, duDiag, L.params.w, mercPerPx);
+                float s2 = ovStripes(mAbs.x - mAbs.y, dvDiag, L.params.w, mercPerPx);
+                result = ovOver(result, mix(c, L.second.rgb, 0.5), inside * 0.15);
+                result = ovOver(result, L.second.rgb, inside * fo * s2 * L.second.a);
+                result = ovOver(result, c, inside * fo * s1);
+            }
+            if (glow > 0.0) result = ovOver(result, L.lineColour.rgb, 0.5 * ovGlow(abs(d) - halfW, glow) * dash);
+            if (lineW > 0.0) result = ovOver(result, L.lineColour.rgb, clamp(halfW + 0.5 - abs(d), 0.0, 1.0) * L.lineColour.a * dash);
+        }
+        albedo = mix(albedo, result, L.colour.a);
+    }
+    return albedo;
+}
+
+#endif
