@@ -251,15 +251,33 @@ FieldView fieldViewFor(const ViewState& view, const geo::EnuFrame& frame, double
     } else if (centre) {
         distance = glm::length(*centre - eye);
     }
+    // The visible ground's reach from the focus: the farthest ground point of the edge rays; a ray that
+    // misses the ground counts as the horizon's distance beyond the focus.
+    const glm::dvec3 focusEcef = geo::geodeticToEcef({focus.lat, focus.lon, groundLift});
+    const double horizon = std::sqrt(std::max(0.0, eyeGeo.height - groundLift) * 2.0 * geo::kSemiMajor);
+    double reachM = 0;
+    for (const glm::dvec2 px : {glm::dvec2(0, 0), glm::dvec2(0.5, 0), glm::dvec2(1, 0), glm::dvec2(0, 0.5),
+                                glm::dvec2(1, 0.5), glm::dvec2(0, 1), glm::dvec2(1, 1)}) {
+        const auto hit =
+            hitEllipsoid(eye, frame.dirToEcef(screenRay(view, px.x * view.width, px.y * view.height)), groundLift);
+        reachM = std::max(reachM, hit ? glm::length(*hit - focusEcef) : horizon + glm::length(focusEcef - eye));
+    }
     const double pxPerRadian = view.height / (2.0 * std::tan(geo::radians(view.fovY) * 0.5));
     const double metresPerPx = distance / pxPerRadian;
     const double mercPerMetre = 1.0 / (2 * geo::kPi * geo::kSemiMajor * std::max(0.01, std::cos(geo::radians(lat))));
     f.texel0 = metresPerPx * mercPerMetre / std::max(1e-3, options.texelsPerPixel);
+    f.reach = reachM / (2 * geo::kPi * geo::kSemiMajor * std::max(0.01, std::cos(geo::radians(focus.lat))));
     return f;
 }
 
 std::vector<CascadeWindow> cascadeWindows(glm::dvec2 focus, double texel0, uint32_t n, uint32_t count,
-                                          const MercatorShape& cover) {
+                                          const MercatorShape& coverAll, double reach) {
+    // Only what the view can see needs covering: the layers' bounds within `reach` of the focus.
+    MercatorShape cover;
+    if (!coverAll.empty()) {
+        cover.min = glm::max(coverAll.min, focus - reach);
+        cover.max = glm::min(coverAll.max, focus + reach);
+    }
     const int level0 = std::clamp(int(std::ceil(-std::log2(std::max(texel0, 1e-14)))), 2, 46);
     std::vector<CascadeWindow> w;
     auto centreOn = [&](CascadeWindow& c, glm::dvec2 p) {
@@ -284,6 +302,14 @@ std::vector<CascadeWindow> cascadeWindows(glm::dvec2 focus, double texel0, uint3
             --last.level;
             centreOn(last, 0.5 * (cover.min + cover.max));
         }
+        // When the cover needs a jump of more than a level, spread it over the cascades between: the ground
+        // between the last doubling window and the cover gets texels that match its pixels much better.
+        const int span = level0 - last.level;
+        if (count > 2 && span > int(count) - 1)
+            for (uint32_t i = 1; i + 1 < count; ++i) {
+                w[i].level = level0 - int(std::lround(double(i) * span / double(count - 1)));
+                centreOn(w[i], focus);
+            }
     }
     return w;
 }
@@ -494,7 +520,7 @@ void OverlayField::prepare(uint32_t slotIndex, const FieldView& view) {
                 extend(cover, m.min);
                 extend(cover, m.max);
             }
-    m_windows = cascadeWindows(view.focus, view.texel0, n, m_options.cascades, cover);
+    m_windows = cascadeWindows(view.focus, view.texel0, n, m_options.cascades, cover, view.reach);
 
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<uint32_t> words;

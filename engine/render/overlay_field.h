@@ -121,20 +121,23 @@ struct FieldView {
     glm::dvec2 focus{0.5};   // Mercator point the cascades centre on (the ground at the view's centre)
     double texel0 = 1e-6;    // wanted texel size (Mercator) of the finest cascade
     glm::dvec2 camera{0.5};  // the eye's Mercator position (the shader works relative to it)
+    double reach = 1.0;      // Mercator distance from the focus to the farthest visible ground
     double outputHeight = 1080;
 };
 
 // The view's focus and finest texel: the centre ray's ground point, and the nearest visible ground's pixel
-// footprint (the ray through the bottom centre) times `texelsPerPixel`. `groundLift`: metres above the
-// ellipsoid of the ground (exaggerated).
+// footprint (the ray through the bottom centre) times `texelsPerPixel`; the reach of the visible ground
+// (corner rays, or the horizon where they miss). `groundLift`: metres above the ellipsoid of the ground
+// (exaggerated).
 FieldView fieldViewFor(const ViewState& view, const geo::EnuFrame& frame, double groundLift,
                        const OverlayFieldOptions& options);
 
 // Windows for `count` cascades of n texels: the finest with texel <= texel0 (a power of two), centred on
 // the focus and snapped to its texel grid; each next twice as coarse; the last grown (coarser, centred on
-// the bounds) until it covers `cover` when that is not empty.
+// the bounds) until it covers `cover` within `reach` of the focus (what the view can see of the layers);
+// when that takes more than a level per cascade, the levels between are spread evenly.
 std::vector<CascadeWindow> cascadeWindows(glm::dvec2 focus, double texel0, uint32_t n, uint32_t count,
-                                          const MercatorShape& cover);
+                                          const MercatorShape& cover, double reach = 1.0);
 
 // The compute input of one field rect: edges in window texels, per 16x16 tile the edges within the band
 // of it, per texel row the sorted x of the ring edges crossing its centre line (areas).

@@ -42,8 +42,8 @@ bool ovInWindow(int c, vec2 m, out vec2 p) {
     return cas.z > 0.0 && p.x >= 1.0 && p.y >= 1.0 && p.x <= n - 1.0 && p.y <= n - 1.0;
 }
 
-// The interpolated field of layer l in cascade c at camera-relative Mercator m, in px.
-float ovAt(uint l, int c, vec2 m, float mercPerPx) {
+// The interpolated field of layer l in cascade c at camera-relative Mercator m, in Mercator units.
+float ovAt(uint l, int c, vec2 m) {
     vec4 cas = overlay.cascades[c];
     vec2 p = (m - cas.xy) * cas.w;
     float w = overlay.layers[l].params.x;
@@ -51,7 +51,7 @@ float ovAt(uint l, int c, vec2 m, float mercPerPx) {
     uint to = (l * 2u + overlay.layers[l].info.w) * uint(kOvCascades) + uint(c);
     float a = ovSample(from, p);
     float b = w > 0.0 ? ovSample(to, p) : a;
-    return mix(a, b, w) * cas.z / mercPerPx;
+    return mix(a, b, w) * cas.z;
 }
 
 struct OvCascades {
@@ -88,11 +88,27 @@ OvCascades ovPick(vec2 m, float mercPerPx) {
     return k;
 }
 
-float ovLayerPx(uint l, vec2 m, OvCascades k, float mercPerPx) {
-    if (!k.valid) return 1e4;
-    float d = ovAt(l, k.c0, m, mercPerPx);
-    if (k.c1 >= 0 && k.blend > 0.0) d = mix(d, ovAt(l, k.c1, m, mercPerPx), k.blend);
-    return d;
+// Layer l's interpolated distance at m (Mercator units, negative inside areas) and the texel size there.
+vec2 ovLayer(uint l, vec2 m, OvCascades k) {
+    if (!k.valid) return vec2(1.0, 1.0);  // a whole world away: draws nothing
+    float d = ovAt(l, k.c0, m);
+    float texel = overlay.cascades[k.c0].z;
+    if (k.c1 >= 0 && k.blend > 0.0) {
+        d = mix(d, ovAt(l, k.c1, m), k.blend);
+        texel = mix(texel, overlay.cascades[k.c1].z, k.blend);
+    }
+    return vec2(d, texel);
+}
+
+// Mercator units per px across the field's isolines, so widths and anti-aliasing hold in oblique views
+// along and across the view: |J^T n| for the ground normal n of the isoline, J = d(Mercator)/d(px). The
+// screen gradient g of a distance field is J^T grad, so n is along J^-T g: only g's direction is used, which
+// stays right where its length does not (the rounded kink of a line's unsigned distance, the clamped band).
+float ovPxScale(float d, mat2 J, mat2 invJt) {
+    vec2 g = vec2(dFdx(d), dFdy(d));
+    vec2 n = invJt * g;
+    float gl = length(g), nl = length(n);
+    return gl > 0.0 && nl > 0.0 ? gl / nl : sqrt(abs(determinant(J)));
 }
 
 // Anti-aliased stripes of ground coordinate u (Mercator), `duPx`: |du| per px; stripe width 35 %.
@@ -135,16 +151,27 @@ vec3 applyOverlays(vec3 albedo, vec2 m) {
     OvCascades k = ovPick(m, mercPerPx);
     float duDiag = abs(dx.x + dx.y) + abs(dy.x + dy.y), dvDiag = abs(dx.x - dx.y) + abs(dy.x - dy.y);
 
+    mat2 J = mat2(dx, dy);
+    mat2 invJt = abs(determinant(J)) > 0.0 ? inverse(transpose(J)) : mat2(0.0);
     for (int li = 0; li < count; ++li) {
         uint l = uint(li);
         OverlayLayerGpu L = overlay.layers[l];
-        float d = ovLayerPx(l, m, k, mercPerPx);
+        vec2 field = ovLayer(l, m, k);
+        float pxScale = max(ovPxScale(field.x, J, invJt), 1e-20);
+        float d = field.x / pxScale;
+        if (L.info.x == 1u) {
+            // An unsigned distance has a kink on the line that bilinear filtering rounds off by up to half a
+            // texel: where texels are larger than pixels (far away, in the coarse cover), thin lines would break into
+            // beads. Widening by that (less the pixel the anti-aliasing spans) keeps them continuous.
+            d = max(d - 0.5 * max(field.y / pxScale - 1.0, 0.0), 0.0);
+        }
         // The line's direction on the ground, for dashes: across the distance gradient.
         vec2 g = vec2(dFdx(d), dFdy(d));
         vec2 tScreen = length(g) > 1e-6 ? normalize(vec2(-g.y, g.x)) : vec2(1.0, 0.0);
         vec2 tGround = dx * tScreen.x + dy * tScreen.y;
-        tGround = length(tGround) > 1e-30 ? normalize(tGround) : vec2(1.0, 0.0);
-        float alongPx = dot(mAbs, tGround) / mercPerPx;
+        float along = length(tGround);
+        tGround = along > 1e-30 ? tGround / along : vec2(1.0, 0.0);
+        float alongPx = dot(mAbs, tGround) / max(along, 1e-20);
 
         float lineW = L.sizes.x > 0.0 ? max(L.sizes.x * scale, 1.0) : 0.0;
         float glow = L.sizes.y > 0.0 ? max(L.sizes.y * scale, 1.0) : 0.0;
@@ -171,7 +198,7 @@ vec3 applyOverlays(vec3 albedo, vec2 m) {
             if (shadow > 0.0) {
                 // A soft drop shadow down-right: the shape's field sampled up-left by the offset.
                 vec2 off = vec2(0.6, 0.8) * shadow;
-                float ds = ovLayerPx(l, m - dx * off.x - dy * off.y, k, mercPerPx);
+                float ds = ovLayer(l, m - dx * off.x - dy * off.y, k).x / pxScale;
                 float sa = 0.5 * (1.0 - smoothstep(-0.5 * shadow, shadow, ds));
                 result = ovOver(result, result * 0.2, sa * (1.0 - inside));
             }

@@ -54,10 +54,11 @@ FieldShape box(double e0, double n0, double e1, double n1) {
     return polygon({{e0, n0}, {e1, n0}, {e1, n1}, {e0, n1}});
 }
 
-// An opaque fill and nothing else: coverage is exactly the pixel's distance test.
+// An opaque fill and nothing else: coverage is exactly the pixel's distance test. Dark enough that lighting
+// never clips it (the classifier below needs colours affine in the coverage).
 OverlayStyle opaqueFill() {
     OverlayStyle s;
-    s.colour = {1, 0, 1, 1};
+    s.colour = {0.6f, 0.05f, 0.6f, 1};
     s.fillOpacity = 1.0f;
     s.pattern = Pattern::Solid;
     s.lineWidthPx = 0;
@@ -377,4 +378,42 @@ TEST_F(OverlayFieldTest, StylesDrawDistinctly) {
             EXPECT_GT(output::compareImages(images[i], images[j], 24).fractionOver, 0.02) << i << " vs " << j;
     }
     compareGolden(strip(images), "overlay_styles_1280x240");
+}
+
+TEST_F(OverlayFieldTest, SceneBorderFieldMatchesTheReferenceInAnObliqueView) {
+    // The default overlay: the scene's Afghanistan-Pakistan border (10 000+ points) as a Line layer, in the
+    // oblique spin-boldak view whose cascades range from tens of metres to the whole visible border.
+    RenderSettings s;
+    s.labels = false;
+    fixture().renderer->render(fl::testing::viewPose("spin-boldak"), 640, 360, s);
+    OverlayField& field = fixture().renderer->sceneRenderer().terrain()->overlays();
+    ASSERT_EQ(field.layerCount(), 1u);
+    FieldShape border;
+    for (const auto& line : fixture().scene.borders) {
+        std::vector<glm::dvec2> ring;
+        for (const auto& p : line.points) ring.push_back({p.lon, p.lat});
+        border.rings.push_back(ring);
+    }
+    const MercatorShape merc = toMercator(border);
+    const uint32_t n = field.options().resolution;
+    const double band = field.options().bandTexels;
+    int computed = 0;
+    for (uint32_t c = 0; c < field.windows().size(); ++c) {
+        const CascadeWindow w = field.windows()[c];
+        const glm::ivec4 r = field.computedRect(0, 0, c);
+        if (r.z <= r.x) continue;
+        ++computed;
+        const auto gpu = field.readField(0, 0, c);
+        double worst = 0;
+        for (int j = r.y; j < r.w; j += 2)
+            for (int i = r.x; i < r.z; i += 2) {
+                const glm::dvec2 m((double(w.x0) + i + 0.5) * w.texel(), (double(w.y0) + j + 0.5) * w.texel());
+                const double ref = std::min(distanceToEdges(merc, m, false) / w.texel(), band);
+                worst = std::max(worst, std::abs(double(gpu[size_t(j) * n + i]) - ref));
+            }
+        EXPECT_LE(worst, 0.5) << "cascade " << c;
+    }
+    EXPECT_GE(computed, 2);
+    // The coarsest cascade reaches the farthest visible border, the finest stays near the view's focus.
+    EXPECT_GT(field.windows().back().texel(), 4 * field.windows().front().texel());
 }
