@@ -98,16 +98,19 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
         }
     }
 
-    std::vector<Box> taken;  // text boxes and markers of labels with alpha > 0, grown by nothing
+    std::vector<Box> taken;  // text boxes of labels with alpha > 0
     std::vector<Box> takenText;
     auto inside = [&](const Box& b) {
         return o.width <= 0 || (b.x0 >= 0 && b.y0 >= 0 && b.x1 <= o.width && b.y1 <= o.height);
     };
-    auto free = [&](const Box& text, const Box& marker, float clearance) {
+    std::vector<std::pair<size_t, Box>> markers;  // shown markers, by label
+    auto free = [&](size_t self, const Box& text, const Box& marker, float clearance) {
         if (!inside(text)) return false;
         const Box grown = text.grown(clearance);
         for (const Box& t : taken)
             if (grown.overlaps(t)) return false;
+        for (const auto& [owner, m] : markers)  // a name may sit close to its own marker
+            if (owner != self && grown.overlaps(m)) return false;
         for (const Box& t : o.obstacles)
             if (grown.overlaps(t)) return false;
         // Our marker must not sit under a label already placed.
@@ -132,7 +135,8 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
         }
         taken.push_back(p.box);
         takenText.push_back(p.box);
-        taken.push_back(markerBox(l));
+        if (p.markerAlpha <= 0) markers.push_back({i, markerBox(l)});
+        p.markerAlpha = std::max(p.markerAlpha, alpha);
         next[i].shown = true;
         next[i].position = position;
         next[i].alpha = alpha;
@@ -161,11 +165,17 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
     };
     byPriority(fading);
     byPriority(wanted);
+    // Markers first: every place that is shown keeps its marker clear, whether or not its name fits, so a
+    // more important name goes round a lesser place's marker instead of hiding it.
+    for (size_t i : wanted) {
+        markers.push_back({i, markerBox(labels[i])});
+        out.placements[i].markerAlpha = 1;
+    }
     for (size_t i : fading) {
         const float alpha = prev[i].alpha - fadeStep;
         if (alpha <= 0.0f) continue;
         const Box b = candidateBox(labels[i].anchor, labels[i].size, labels[i].markerRadius, prev[i].position, o);
-        if (free(b, markerBox(labels[i]), o.margin)) place(i, prev[i].position, alpha);
+        if (free(i, b, markerBox(labels[i]), o.margin)) place(i, prev[i].position, alpha);
     }
 
     // 2. Wanted labels, greedy by priority. An incumbent tries its last position first and needs the plain
@@ -182,7 +192,7 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
                         std::find(order.begin(), order.end(), prev[i].position) + 1);
         for (int position : order) {
             const Box b = candidateBox(l.anchor, l.size, l.markerRadius, position, o);
-            if (!free(b, markerBox(l), clearance)) continue;
+            if (!free(i, b, markerBox(l), clearance)) continue;
             const float start = incumbent ? prev[i].alpha : 0.0f;
             place(i, position, std::min(1.0f, start + fadeStep));
             break;

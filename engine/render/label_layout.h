@@ -68,6 +68,9 @@ struct LabelPlacement {
     bool leader = false;
     glm::vec2 leaderFrom{}, leaderTo{};  // anchor -> nearest point of the box
     int align = 0;                       // text alignment in the box: -1 left, 0 centre, +1 right
+    // The marker's opacity: 1 for every wanted place on screen (its name may still be hidden by others),
+    // else the fading label's alpha.
+    float markerAlpha = 0;
 };
 
 // What the layout remembers of one label between frames.
@@ -91,8 +94,9 @@ Box candidateBox(glm::vec2 anchor, glm::vec2 size, float markerRadius, int posit
 int candidateCount(const LabelLayoutOptions& o);
 
 // One frame. `previous` empty (a cut, or a still): labels take their places at full alpha with no
-// debouncing. Greedy by (priority + incumbentBonus if shown last frame, then id). Guarantee: the boxes (and
-// markers) of labels with alpha > 0 never overlap each other, obstacles, or the frame edge.
+// debouncing. Markers of all wanted places are reserved first; then names greedy by (priority +
+// incumbentBonus if shown last frame, then id). Guarantee: boxes of labels with alpha > 0 never overlap each
+// other, any shown marker, the obstacles, or the frame edge.
 LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const LabelLayoutState& previous,
                                const LabelLayoutOptions& options);
 

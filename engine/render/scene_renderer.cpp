@@ -396,14 +396,16 @@ void SceneRenderer::uploadAtlasIfChanged() {
     m_atlasUploaded = m_atlas->generation();
 }
 
-double SceneRenderer::terrainHeightMsl(double lat, double lon) const {
-    // The heights the GPU draws: the streamed tiles where they are cached, else the regional grid.
-    if (m_tiles)
+double SceneRenderer::terrainHeightMsl(double lat, double lon, bool streamed) const {
+    // The streamed tiles where they are cached, else the regional grid. The cache holds whatever earlier
+    // views left, so stills use the grid alone: a frame must not depend on what was rendered before it.
+    if (m_tiles && streamed)
         if (auto s = m_tiles->streamer().sampleHeight(lat, lon)) return s->heightMsl;
     return terrain::meshHeight(m_scene.dem, lat, lon);
 }
 
-bool SceneRenderer::anchorOccluded(const ViewState& view, const glm::dvec3& anchor, double exaggeration) const {
+bool SceneRenderer::anchorOccluded(const ViewState& view, const glm::dvec3& anchor, double exaggeration,
+                                   bool streamed) const {
     // March the sight line eye -> anchor against the exaggerated terrain. 48 samples bound the cost
     // (~0.1 ms per label); ridges narrower than a step can be missed, which is harmless for labels. The last
     // stretch near the anchor is skipped: the anchor lies on the surface itself.
@@ -415,7 +417,7 @@ bool SceneRenderer::anchorOccluded(const ViewState& view, const glm::dvec3& anch
     for (int k = 1; k <= kSamples; ++k) {
         const double t = stop * k / kSamples;
         const geo::Geodetic g = m_scene.frame.toGeodetic(view.eye + d * t);
-        const double h = terrainHeightMsl(g.lat, g.lon);
+        const double h = terrainHeightMsl(g.lat, g.lon, streamed);
         if (std::isnan(h)) continue;
         const double ground = m_scene.undulation(g.lat, g.lon) + h * exaggeration;
         if (g.height < ground - 1.0) return true;
@@ -512,7 +514,7 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
         const float textPx = std::max(12.0f, static_cast<float>(settings.labelSize) * h);
         const float localPx = 0.9f * textPx;
         const float discR = std::max(3.0f, 0.0065f * h);
-        const float lineGap = 0.18f * textPx;
+        const float lineGap = 0.32f * textPx;  // room for Arabic dots above between the lines
         const glm::vec4 white(1, 1, 1, 1), ink(0.08f, 0.09f, 0.11f, 0.85f);
         const terrain::GeoidModel* geoid = m_scene.geoidModel();
         const glm::dmat3 ecefToScene = glm::transpose(m_scene.frame.enuToEcef());
@@ -541,11 +543,13 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
             if (!sp) continue;
             in.anchor = {static_cast<float>(sp->x), static_cast<float>(sp->y)};
             in.onScreen = sp->x >= 0 && sp->y >= 0 && sp->x <= view.width && sp->y <= view.height;
-            if (in.onScreen) in.occluded = anchorOccluded(view, anchor, settings.exaggeration);
+            if (in.onScreen)
+                in.occluded = anchorOccluded(view, anchor, settings.exaggeration, settings.labelContinuity);
         }
         m_labelOptions.width = w;
         m_labelOptions.height = h;
-        m_labelOptions.gap = 0.2f * discR;
+        // The marker's halo and the box's halo padding may overlap: ink starts 1.2 marker radii from the anchor.
+        m_labelOptions.gap = 0.2f * discR - 2.0f * haloPx;
         m_labelOptions.margin = std::max(2.0f, 0.004f * h);
         m_labelOptions.appearMargin = std::max(4.0f, 0.012f * h);
         m_labelOptions.obstacles = m_furnitureLayout.blocks();
@@ -555,16 +559,20 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
         m_placements = std::move(result.placements);
 
         const float leaderCore = std::max(1.0f, 0.0016f * h), leaderHalo = std::max(1.0f, 0.0015f * h);
+        const float r = discR + haloPx + 1;
+        for (size_t i = 0; i < m_labels.size(); ++i) {
+            const LabelPlacement& p = m_placements[i];
+            const LabelInput& in = inputs[i];
+            if (p.markerAlpha > 0)
+                out.quad(in.anchor.x - r, in.anchor.y - r, in.anchor.x + r, in.anchor.y + r, {-r, -r}, {r, r},
+                         white * p.markerAlpha, ink * p.markerAlpha, {kDisc, haloPx, discR, 0});
+        }
         for (size_t i = 0; i < m_labels.size(); ++i) {
             const LabelPlacement& p = m_placements[i];
             if (!p.visible) continue;
             const Label& l = m_labels[i];
-            const LabelInput& in = inputs[i];
             const glm::vec4 fill = white * p.alpha, halo = ink * p.alpha;
             if (p.leader) out.line(p.leaderFrom, p.leaderTo, leaderCore, leaderHalo, fill, halo);
-            const float r = discR + haloPx + 1;
-            out.quad(in.anchor.x - r, in.anchor.y - r, in.anchor.x + r, in.anchor.y + r, {-r, -r}, {r, r}, fill, halo,
-                     {kDisc, haloPx, discR, 0});
             // Lines aligned to the side facing the anchor; ink starts inside the halo padding.
             auto lineX = [&](const ShapedText& t, float sizePx) {
                 const float s = sizePx * pxPerAtlasPx, inkW = (t.inkMaxX - t.inkMinX) * s;

@@ -119,8 +119,8 @@ private:
     void buildLines();
     void buildOverlay(uint32_t slot, const ViewState& view, const RenderSettings& settings);
     Status shapeText(const std::string& text, bool bold, ShapedText& out);
-    bool anchorOccluded(const ViewState& view, const glm::dvec3& anchor, double exaggeration) const;
-    double terrainHeightMsl(double lat, double lon) const;
+    bool anchorOccluded(const ViewState& view, const glm::dvec3& anchor, double exaggeration, bool streamed) const;
+    double terrainHeightMsl(double lat, double lon, bool streamed) const;
     void uploadAtlasIfChanged();
 
     struct Label {

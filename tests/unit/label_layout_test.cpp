@@ -130,9 +130,10 @@ TEST(LabelLayoutTest, ShownLabelsKeepTheirPositionWhileTheyFit) {
     LabelLayoutState state;
     int position = -1;
     for (int f = 0; f < 20; ++f) {
-        // A newcomer of the same priority appears to the right: the incumbent keeps its place.
+        // A newcomer of the same priority appears to the right, its left place over the incumbent: the
+        // incumbent keeps its place.
         std::vector<LabelInput> in = {label("x", {400, 200}, {80, 20})};
-        if (f >= 5) in.push_back(label("a", {470, 200}, {80, 20}));
+        if (f >= 5) in.push_back(label("a", {560, 200}, {80, 20}));
         const auto r = layoutLabels(in, state, o);
         ASSERT_TRUE(r.placements[0].visible);
         if (position < 0) position = r.placements[0].position;
