@@ -2,11 +2,12 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shared/common.glsl"
 
-// Screen-space overlay: label glyphs and place markers, positioned in pixels by the CPU.
+// Screen-space overlay: label glyphs, place markers, leader lines and the furniture (panels, legend
+// swatches), positioned in pixels by the CPU.
 layout(location = 0) in vec4 inPosUv;   // xy: pixels (y down), zw: atlas uv
 layout(location = 1) in vec4 inColor;   // fill colour, premultiplied, output space
 layout(location = 2) in vec4 inHalo;    // halo colour
-layout(location = 3) in vec4 inParams;  // x: 0 glyph / 1 disc, y: halo px, z: glyph px per SDF unit / disc radius px
+layout(location = 3) in vec4 inParams;  // x: 0 glyph, 1 disc, 2 bar, 3 swatch; y..w: see overlay.frag
 
 layout(location = 0) out vec2 outUv;
 layout(location = 1) out vec4 outColor;

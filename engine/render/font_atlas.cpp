@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "core/log.h"
+#include "render/text_shaper.h"
 
 namespace fl::render {
 
@@ -271,6 +272,93 @@ TextLayout layoutText(const FontAtlas& atlas, std::string_view utf8, float x, fl
             layout.quads.push_back(quad);
         }
         penX += glyph->advance * scale;
+    }
+    return layout;
+}
+
+GlyphAtlas::GlyphAtlas(FontSet& fonts, const GlyphAtlasOptions& options)
+    : m_fonts(fonts), m_size(std::clamp(options.size, 64, 8192)) {
+    m_pixels.assign(size_t(m_size) * size_t(m_size), 0);
+    m_penX = m_shelfY = kPadding;
+}
+
+Result<const GlyphInfo*> GlyphAtlas::glyph(int font, uint32_t glyphIndex) {
+    const uint64_t key = (uint64_t(uint32_t(font)) << 32) | glyphIndex;
+    if (auto it = m_glyphs.find(key); it != m_glyphs.end()) return &it->second;
+    Result<RasterGlyph> raster = m_fonts.rasterize(font, glyphIndex);
+    if (!raster) return raster.error();
+    const RasterGlyph& g = *raster;
+    GlyphInfo info{};
+    info.width = float(g.width);
+    info.height = float(g.height);
+    info.bearingX = float(g.left);
+    info.bearingY = float(g.top);
+    if (g.width > 0) {
+        // Shelf packing in request order (no sort: glyphs arrive one at a time).
+        if (m_penX + g.width + kPadding > m_size) {
+            m_shelfY += m_shelfHeight + kPadding;
+            m_penX = kPadding;
+            m_shelfHeight = 0;
+        }
+        if (m_penX + g.width + kPadding > m_size || m_shelfY + g.height + kPadding > m_size)
+            return Error::inFile(m_fonts.spec(font).path,
+                                 "glyph atlas " + std::to_string(m_size) + "x" + std::to_string(m_size) + " is full (" +
+                                     std::to_string(m_glyphs.size()) + " glyphs) at glyph " +
+                                     std::to_string(glyphIndex) + "; raise GlyphAtlasOptions::size");
+        for (int row = 0; row < g.height; ++row)
+            std::copy_n(g.sdf.begin() + ptrdiff_t(row) * g.width, g.width,
+                        m_pixels.begin() + ptrdiff_t(m_shelfY + row) * m_size + m_penX);
+        info.u0 = float(m_penX) / float(m_size);
+        info.v0 = float(m_shelfY) / float(m_size);
+        info.u1 = float(m_penX + g.width) / float(m_size);
+        info.v1 = float(m_shelfY + g.height) / float(m_size);
+        m_penX += g.width + kPadding;
+        m_shelfHeight = std::max(m_shelfHeight, g.height);
+        ++m_generation;
+    }
+    return &m_glyphs.emplace(key, info).first->second;
+}
+
+Status GlyphAtlas::add(const ShapedText& text) {
+    for (const ShapedGlyph& g : text.glyphs)
+        if (auto r = glyph(g.font, g.glyph); !r) return r.error();
+    return Ok{};
+}
+
+TextLayout layoutShaped(GlyphAtlas& atlas, const ShapedText& text, float x, float y, float sizePx, int* missing) {
+    TextLayout layout{{}, x, y, x, y};
+    if (!(sizePx > 0.0f) || !std::isfinite(sizePx)) return layout;
+    const float scale = sizePx / float(atlas.fonts().pixelSize());
+    bool any = false;
+    for (const ShapedGlyph& g : text.glyphs) {
+        Result<const GlyphInfo*> info = atlas.glyph(g.font, g.glyph);
+        if (!info) {
+            if (missing) ++*missing;
+            continue;
+        }
+        const GlyphInfo& gi = **info;
+        if (gi.width <= 0 || gi.height <= 0) continue;
+        GlyphQuad quad{};
+        quad.x0 = x + (g.x + gi.bearingX) * scale;
+        quad.y0 = y - (g.y + gi.bearingY) * scale;
+        quad.x1 = quad.x0 + gi.width * scale;
+        quad.y1 = quad.y0 + gi.height * scale;
+        quad.u0 = gi.u0;
+        quad.v0 = gi.v0;
+        quad.u1 = gi.u1;
+        quad.v1 = gi.v1;
+        if (!any) {
+            layout.minX = quad.x0;
+            layout.minY = quad.y0;
+            layout.maxX = quad.x1;
+            layout.maxY = quad.y1;
+            any = true;
+        }
+        layout.minX = std::min(layout.minX, quad.x0);
+        layout.minY = std::min(layout.minY, quad.y0);
+        layout.maxX = std::max(layout.maxX, quad.x1);
+        layout.maxY = std::max(layout.maxY, quad.y1);
+        layout.quads.push_back(quad);
     }
     return layout;
 }

@@ -1,6 +1,6 @@
-// render/font_atlas.h — signed-distance-field glyph atlas and simple text layout for map labels.
-// Owns: rasterising a font's Latin glyphs into one R8 SDF atlas on the CPU (FreeType), their metrics,
-// UTF-8 decoding, and advance-based layout of a label into screen-space quads. No GPU objects here.
+// render/font_atlas.h — signed-distance-field glyph atlases and the quads of laid-out text.
+// Owns: the R8 SDF atlases on the CPU (FontAtlas: one font's Latin characters up front; GlyphAtlas: shaped
+// glyphs of a FontSet keyed by (font, glyph index), packed on demand), UTF-8 decoding, text quads.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,9 @@
 #include "core/result.h"
 
 namespace fl::render {
+
+class FontSet;
+struct ShapedText;
 
 struct FontAtlasOptions {
     // Size (em, in pixels) glyphs are rasterised at; labels scale from it. Larger keeps corners sharper
@@ -86,6 +89,47 @@ struct TextLayout {
 // Advance-only, no kerning or shaping (HarfBuzz comes later). '\n' starts a new line, '\r' is ignored,
 // characters missing from the atlas fall back to '?'. A non-positive or non-finite size lays out nothing.
 TextLayout layoutText(const FontAtlas& atlas, std::string_view utf8, float x, float y, float sizePx);
+
+struct GlyphAtlasOptions {
+    // Width and height of the square R8 atlas. 1024 holds ~400 glyphs at pixelSize 48, spread 8: the Latin
+    // and Arabic-script names and furniture of a story. A full atlas is reported, never silently reused.
+    int size = 1024;
+};
+
+// Glyphs of a FontSet by (font, glyph index), rasterised and shelf-packed the first time they are asked
+// for: Arabic contextual forms are distinct glyph ids, so shaping decides what the atlas holds. The
+// packing depends only on the order of requests, so the same texts give the same bytes.
+class GlyphAtlas {
+public:
+    explicit GlyphAtlas(FontSet& fonts, const GlyphAtlasOptions& options = {});
+
+    // The glyph's entry (blank glyphs have width 0), rasterising it on first use. Errors: FreeType cannot
+    // rasterise it, or the atlas is full ("glyph atlas 1024x1024 is full ...").
+    Result<const GlyphInfo*> glyph(int font, uint32_t glyphIndex);
+    // Adds every glyph of `text`; the first error stops it.
+    Status add(const ShapedText& text);
+
+    int size() const { return m_size; }
+    const std::vector<uint8_t>& pixels() const { return m_pixels; }
+    size_t glyphCount() const { return m_glyphs.size(); }
+    // Bumped whenever pixels() changed: the GPU copy is stale when its generation differs (re-upload hook).
+    uint64_t generation() const { return m_generation; }
+    FontSet& fonts() { return m_fonts; }
+
+private:
+    FontSet& m_fonts;
+    int m_size = 0;
+    std::vector<uint8_t> m_pixels;
+    std::unordered_map<uint64_t, GlyphInfo> m_glyphs;
+    int m_penX = 1, m_shelfY = 1, m_shelfHeight = 0;
+    uint64_t m_generation = 1;
+};
+
+// Quads of a shaped line whose origin (left end of the baseline) is at (x, y), y down, at `sizePx` (em size
+// in screen pixels). Glyphs are added to the atlas as needed; ones that do not fit are left out (and
+// counted in `missing`, if given). minX..maxY is the union of the quads.
+TextLayout layoutShaped(GlyphAtlas& atlas, const ShapedText& text, float x, float y, float sizePx,
+                        int* missing = nullptr);
 
 // Decodes UTF-8 per the WHATWG/Unicode "maximal subpart" rule: each invalid or truncated sequence,
 // overlong form, surrogate or value above U+10FFFF becomes one U+FFFD; never reads past the input.

@@ -4,12 +4,14 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/log.h"
 #include "gpu/check.h"
 #include "gpu/context.h"
 #include "gpu/pipeline.h"
 #include "shared/gpu_types.h"
 #include "story/scene.h"
 #include "terrain/terrain_mesh.h"
+#include "terrain/tile_streamer.h"
 
 namespace fl::render {
 
@@ -38,6 +40,18 @@ glm::vec3 srgbToLinear(glm::vec3 c) {
 }
 
 }  // namespace
+
+std::vector<LabelRequest> markerLabels(const story::Scene& scene) {
+    std::vector<LabelRequest> labels;
+    int priority = static_cast<int>(scene.markers.size());
+    for (const auto& place : scene.markers) {
+        const double hMsl = terrain::meshHeight(scene.dem, place.lat, place.lon);
+        const std::string& name = place.nameAscii.empty() ? place.name : place.nameAscii;
+        if (!std::isnan(hMsl)) labels.push_back({name, name, "", place.lat, place.lon, hMsl, priority});
+        --priority;
+    }
+    return labels;
+}
 
 SceneRenderer::~SceneRenderer() = default;
 
@@ -81,14 +95,17 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
         buildLines();
     }
 
-    // Label font: an SDF atlas so names stay crisp from 640x360 to 4K.
-    auto font = FontAtlas::load(std::string(FRONTLINE_ASSET_DIR) + "/fonts/NotoSans-Bold.ttf");
-    if (!font) return font.error();
-    m_font = std::make_unique<FontAtlas>(std::move(font).value());
+    // Label text: HarfBuzz-shaped glyphs in an SDF atlas, so names stay crisp from 640x360 to 4K.
+    auto fonts = FontSet::loadDefault();
+    if (!fonts) return fonts.error();
+    m_fonts = std::move(fonts).value();
+    m_atlas = std::make_unique<GlyphAtlas>(*m_fonts);
     m_fontImage = gpu::Image(
-        m_ctx, {static_cast<uint32_t>(m_font->size()), static_cast<uint32_t>(m_font->size()), VK_FORMAT_R8_UNORM,
+        m_ctx, {static_cast<uint32_t>(m_atlas->size()), static_cast<uint32_t>(m_atlas->size()), VK_FORMAT_R8_UNORM,
                 VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, VK_IMAGE_ASPECT_COLOR_BIT});
-    m_fontImage.upload(m_font->pixels().data(), m_font->pixels().size());
+    if (auto s = setLabels(markerLabels(m_scene)); !s) return s.error();
+    m_fontImage.upload(m_atlas->pixels().data(), m_atlas->pixels().size());
+    m_atlasUploaded = m_atlas->generation();
 
     VkSamplerCreateInfo sci{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
     sci.magFilter = VK_FILTER_LINEAR;
@@ -345,88 +362,258 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
     m_lineHaloWidthPx = std::max(1.0f, 0.0020f * static_cast<float>(view.height));
 
     buildOverlay(slotIndex, view, settings);
+    uploadAtlasIfChanged();
 }
+
+Status SceneRenderer::shapeText(const std::string& text, bool bold, ShapedText& out) {
+    Result<ShapedText> shaped = shape(*m_fonts, text, {bold});
+    if (!shaped) return shaped.error();
+    out = std::move(shaped).value();
+    return m_atlas->add(out);
+}
+
+Status SceneRenderer::setLabels(std::vector<LabelRequest> labels) {
+    m_labelRequests = std::move(labels);
+    m_labels.clear();
+    m_placements.clear();
+    Status status = Ok{};
+    for (const LabelRequest& r : m_labelRequests) {
+        Label l{r, {}, {}};
+        // A failed line keeps its glyphs that fitted; the first error is reported.
+        if (Status s = shapeText(r.text, true, l.line); !s && status) status = s;
+        if (!r.textLocal.empty())
+            if (Status s = shapeText(r.textLocal, true, l.local); !s && status) status = s;
+        m_labels.push_back(std::move(l));
+    }
+    return status;
+}
+
+Status SceneRenderer::setFurniture(const Furniture& furniture) {
+    m_furniture = furniture;
+    m_shaped.clear();
+    Status status = Ok{};
+    auto add = [&](const std::string& text, bool bold) {
+        if (text.empty()) return;
+        ShapedText& shaped = m_shaped[(bold ? "B" : "R") + text];
+        if (Status s = shapeText(text, bold, shaped); !s && status) status = s;
+    };
+    add(furniture.caption, true);
+    add(furniture.subcaption, false);
+    add(furniture.disclaimer, false);
+    add(furniture.legendTitle, true);
+    for (const LegendEntry& e : furniture.legend) add(e.text, false);
+    size_t from = 0;
+    while (from <= furniture.attribution.size()) {
+        const size_t nl = std::min(furniture.attribution.find('\n', from), furniture.attribution.size());
+        add(furniture.attribution.substr(from, nl - from), false);
+        from = nl + 1;
+    }
+    return status;
+}
+
+void SceneRenderer::uploadAtlasIfChanged() {
+    if (m_atlas->generation() == m_atlasUploaded) return;
+    // New glyphs (setLabels/setFurniture between frames): frames in flight may still sample the image, so
+    // wait for them. Rare: the atlas only changes when the text does.
+    vkDeviceWaitIdle(m_ctx.device());
+    m_fontImage.upload(m_atlas->pixels().data(), m_atlas->pixels().size());
+    m_atlasUploaded = m_atlas->generation();
+}
+
+double SceneRenderer::terrainHeightMsl(double lat, double lon, bool streamed) const {
+    // The streamed tiles where they are cached, else the regional grid. The cache holds whatever earlier
+    // views left, so stills use the grid alone: a frame must not depend on what was rendered before it.
+    if (m_tiles && streamed)
+        if (auto s = m_tiles->streamer().sampleHeight(lat, lon)) return s->heightMsl;
+    return terrain::meshHeight(m_scene.dem, lat, lon);
+}
+
+bool SceneRenderer::anchorOccluded(const ViewState& view, const glm::dvec3& anchor, double exaggeration,
+                                   bool streamed) const {
+    // March the sight line eye -> anchor against the exaggerated terrain. 48 samples bound the cost
+    // (~0.1 ms per label); ridges narrower than a step can be missed, which is harmless for labels. The last
+    // stretch near the anchor is skipped: the anchor lies on the surface itself.
+    constexpr int kSamples = 48;
+    const glm::dvec3 d = anchor - view.eye;
+    const double length = glm::length(d);
+    if (length < 1.0) return false;
+    const double stop = 1.0 - std::max(0.03, 300.0 / length);
+    for (int k = 1; k <= kSamples; ++k) {
+        const double t = stop * k / kSamples;
+        const geo::Geodetic g = m_scene.frame.toGeodetic(view.eye + d * t);
+        const double h = terrainHeightMsl(g.lat, g.lon, streamed);
+        if (std::isnan(h)) continue;
+        const double ground = m_scene.undulation(g.lat, g.lon) + h * exaggeration;
+        if (g.height < ground - 1.0) return true;
+    }
+    return false;
+}
+
+namespace {
+
+// Overlay primitive kinds (OverlayVertex::params.x), as overlay.frag reads them.
+constexpr float kGlyph = 0, kDisc = 1, kBar = 2, kSwatch = 3;
+
+struct OverlayBuilder {
+    std::vector<OverlayVertex>& verts;
+    void quad(float x0, float y0, float x1, float y1, glm::vec2 uv0, glm::vec2 uv1, const glm::vec4& color,
+              const glm::vec4& halo, const glm::vec4& params) {
+        const OverlayVertex a{{x0, y0, uv0.x, uv0.y}, color, halo, params},
+            b{{x1, y0, uv1.x, uv0.y}, color, halo, params}, c{{x0, y1, uv0.x, uv1.y}, color, halo, params},
+            d{{x1, y1, uv1.x, uv1.y}, color, halo, params};
+        verts.insert(verts.end(), {a, c, b, b, c, d});
+    }
+    // An antialiased line with a halo: uv.x is the signed distance across it in pixels.
+    void line(glm::vec2 p0, glm::vec2 p1, float coreWidth, float haloWidth, const glm::vec4& color,
+              const glm::vec4& halo) {
+        glm::vec2 dir = p1 - p0;
+        const float len = glm::length(dir);
+        if (len < 1e-3f) return;
+        dir /= len;
+        const glm::vec2 n(-dir.y, dir.x);
+        const float half = 0.5f * coreWidth + haloWidth + 1.0f;
+        const glm::vec2 a = p0 - dir * half, b = p1 + dir * half;
+        const glm::vec4 params(kBar, haloWidth, 0.5f * coreWidth, 0);
+        const glm::vec2 c0 = a - n * half, c1 = b - n * half, c2 = a + n * half, c3 = b + n * half;
+        const OverlayVertex v0{{c0, -half, 0}, color, halo, params}, v1{{c1, -half, 0}, color, halo, params},
+            v2{{c2, half, 0}, color, halo, params}, v3{{c3, half, 0}, color, halo, params};
+        verts.insert(verts.end(), {v0, v2, v1, v1, v2, v3});
+    }
+    void panel(const Box& b, const glm::vec4& color) {
+        quad(b.x0, b.y0, b.x1, b.y1, {0, 0}, {0, 0}, color, glm::vec4(0), {kBar, 0, 1e4f, 0});
+    }
+};
+
+glm::vec4 premultiplied(glm::vec4 c, float alpha = 1) {
+    const float a = c.a * alpha;
+    return {c.r * a, c.g * a, c.b * a, a};
+}
+
+}  // namespace
 
 void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, const RenderSettings& settings) {
     Slot& slot = m_slots[slotIndex];
     slot.overlayVertices = 0;
-    if (!settings.labels) return;
     std::vector<OverlayVertex> verts;
-    // Sizes follow the output height so a 640x360 preview and a 4K render look the same.
-    const float h = static_cast<float>(view.height);
-    const float textPx = std::max(12.0f, 0.034f * h);
-    const float discR = std::max(3.0f, 0.0065f * h);
+    OverlayBuilder out{verts};
+    const float w = static_cast<float>(view.width), h = static_cast<float>(view.height);
     const float haloPx = std::max(1.5f, 0.0045f * h);
-    const glm::vec4 white(1, 1, 1, 1), ink(0.08f, 0.09f, 0.11f, 0.85f);
-    auto quad = [&](float x0, float y0, float x1, float y1, glm::vec2 uv0, glm::vec2 uv1, const glm::vec4& params) {
-        const OverlayVertex a{{x0, y0, uv0.x, uv0.y}, white, ink, params},
-            b{{x1, y0, uv1.x, uv0.y}, white, ink, params}, c{{x0, y1, uv0.x, uv1.y}, white, ink, params},
-            d{{x1, y1, uv1.x, uv1.y}, white, ink, params};
-        verts.insert(verts.end(), {a, c, b, b, c, d});
-    };
-    const terrain::GeoidModel* geoid = m_scene.geoidModel();
-    const glm::dmat3 ecefToScene = glm::transpose(m_scene.frame.enuToEcef());
+    const float pxPerAtlasPx = 1.0f / m_fonts->pixelSize();
     // FreeType's SDF spans +-spread atlas pixels over the 0..1 texel range.
-    const float pxPerUnit = 2.0f * m_font->spread() * textPx / m_font->pixelSize();
-    // Markers first, then names: each name takes the first of four positions around its marker that
-    // overlaps no marker or earlier name (scene order is priority order). Full collision handling with
-    // hysteresis comes with the label layer of the story.
-    struct Rect {
-        float x0, y0, x1, y1;
-        bool overlaps(const Rect& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+    auto sdfScale = [&](float sizePx) { return 2.0f * m_fonts->spread() * sizePx * pxPerAtlasPx; };
+    auto text = [&](const ShapedText& shaped, float x, float y, float sizePx, const glm::vec4& color,
+                    const glm::vec4& halo, float haloWidth) {
+        const TextLayout layout = layoutShaped(*m_atlas, shaped, x, y, sizePx);
+        for (const auto& g : layout.quads)
+            out.quad(g.x0, g.y0, g.x1, g.y1, {g.u0, g.v0}, {g.u1, g.v1}, color, halo,
+                     {kGlyph, haloWidth, sdfScale(sizePx), 0});
     };
-    struct Anchor {
-        float x, y;
-        const story::Place* place;
-    };
-    std::vector<Anchor> anchors;
-    std::vector<Rect> taken;
-    for (const auto& place : m_scene.markers) {
-        const double hMsl = terrain::meshHeight(m_scene.dem, place.lat, place.lon);
-        if (std::isnan(hMsl)) continue;
-        const double n = terrain::undulationOrZero(geoid, place.lat, place.lon);
-        const glm::dvec3 anchor =
-            m_scene.frame.fromGeodetic({place.lat, place.lon, n}) +
-            ecefToScene * geo::ellipsoidNormal(place.lat, place.lon) * (hMsl * settings.exaggeration);
-        const auto sp = projectToScreen(view, anchor);
-        if (!sp || sp->x < -discR || sp->y < -discR || sp->x > view.width + discR || sp->y > view.height + discR)
-            continue;
-        const float x = static_cast<float>(sp->x), y = static_cast<float>(sp->y);
-        const float r = discR + haloPx + 1;
-        quad(x - r, y - r, x + r, y + r, {-r, -r}, {r, r}, {1, haloPx, discR, 0});
-        anchors.push_back({x, y, &place});
-        taken.push_back({x - r, y - r, x + r, y + r});
-    }
-    for (size_t i = 0; i < anchors.size(); ++i) {
-        const Anchor& a = anchors[i];
-        const std::string& label = a.place->nameAscii.empty() ? a.place->name : a.place->nameAscii;
-        const TextLayout probe = layoutText(*m_font, label, 0, 0, textPx);
-        const float width = probe.maxX - probe.minX, gap = discR * 1.2f;
-        const float capHalf = 0.36f * textPx;  // baseline offset that centres capitals on the marker
-        const float candidates[4][2] = {{a.x + gap, a.y + capHalf},
-                                        {a.x - gap - width, a.y + capHalf},
-                                        {a.x + gap * 0.5f, a.y - gap - capHalf * 0.3f},
-                                        {a.x + gap * 0.5f, a.y + gap + capHalf * 2.2f}};
-        const float pad = haloPx;
-        Rect chosen{};
-        float bx = candidates[0][0], by = candidates[0][1];
-        for (const auto& c : candidates) {
-            const Rect box{c[0] - pad, c[1] - capHalf * 2.0f - pad, c[0] + width + pad, c[1] + capHalf * 0.6f + pad};
-            bool free = true;
-            for (size_t k = 0; k < taken.size() && free; ++k)
-                free = k == i || !taken[k].overlaps(box);  // a name may touch its own marker
-            if (free || &c == &candidates[0]) {
-                bx = c[0];
-                by = c[1];
-                chosen = box;
-            }
-            if (free) break;
+
+    // Furniture first: its blocks are obstacles the labels keep off.
+    m_furnitureLayout = {};
+    if (settings.furniture && !m_furniture.empty()) {
+        auto measure = [&](const std::string& t, float sizePx, bool bold) {
+            auto it = m_shaped.find((bold ? "B" : "R") + t);
+            return it == m_shaped.end() ? 0.0f : it->second.advance * sizePx * pxPerAtlasPx;
+        };
+        m_furnitureLayout = layoutFurniture(m_furniture, view.width, view.height, measure);
+        // Broadcast lower-third style: dark translucent panels with white text.
+        const glm::vec4 panel(0.05f, 0.06f, 0.08f, 0.62f), white(1, 1, 1, 1), none(0);
+        for (const Box& b : m_furnitureLayout.blocks()) out.panel(b, panel);
+        for (const FurnitureSwatch& s : m_furnitureLayout.swatches) {
+            const glm::vec4 outline = s.pattern == 3 ? premultiplied(s.colourSrgb) : glm::vec4(0.9f, 0.9f, 0.9f, 1);
+            out.quad(s.box.x0, s.box.y0, s.box.x1, s.box.y1, {0, 0}, {s.box.width(), s.box.height()},
+                     premultiplied(s.colourSrgb), outline,
+                     {kSwatch, s.box.width(), s.box.height(), static_cast<float>(s.pattern)});
         }
-        taken.push_back(chosen);
-        const TextLayout text = layoutText(*m_font, label, bx, by, textPx);
-        for (const auto& g : text.quads)
-            quad(g.x0, g.y0, g.x1, g.y1, {g.u0, g.v0}, {g.u1, g.v1}, {0, haloPx, pxPerUnit, 0});
-        m_stats.labelsDrawn++;
+        for (const FurnitureText& t : m_furnitureLayout.texts) {
+            auto it = m_shaped.find((t.bold ? "B" : "R") + t.text);
+            if (it != m_shaped.end()) text(it->second, t.x, t.baseline, t.sizePx, white, none, 0);
+        }
+    }
+
+    m_placements.assign(m_labels.size(), {});
+    if (settings.labels && !m_labels.empty()) {
+        // Sizes follow the output height so a 640x360 preview and a 4K render look the same.
+        const float textPx = std::max(12.0f, static_cast<float>(settings.labelSize) * h);
+        const float localPx = 0.9f * textPx;
+        const float discR = std::max(3.0f, 0.0065f * h);
+        const float lineGap = 0.32f * textPx;  // room for Arabic dots above between the lines
+        const glm::vec4 white(1, 1, 1, 1), ink(0.08f, 0.09f, 0.11f, 0.85f);
+        const terrain::GeoidModel* geoid = m_scene.geoidModel();
+        const glm::dmat3 ecefToScene = glm::transpose(m_scene.frame.enuToEcef());
+
+        std::vector<LabelInput> inputs(m_labels.size());
+        for (size_t i = 0; i < m_labels.size(); ++i) {
+            const Label& l = m_labels[i];
+            const LabelRequest& r = l.request;
+            LabelInput& in = inputs[i];
+            in.id = r.id;
+            in.priority = r.priority;
+            in.markerRadius = discR + haloPx;
+            // Box: the ink of both lines plus the halo on every side.
+            const float s1 = textPx * pxPerAtlasPx, s2 = localPx * pxPerAtlasPx;
+            float width = (l.line.inkMaxX - l.line.inkMinX) * s1, height = (l.line.inkMaxY - l.line.inkMinY) * s1;
+            if (!l.local.glyphs.empty()) {
+                width = std::max(width, (l.local.inkMaxX - l.local.inkMinX) * s2);
+                height += lineGap + (l.local.inkMaxY - l.local.inkMinY) * s2;
+            }
+            in.size = {width + 2 * haloPx, height + 2 * haloPx};
+            const double n = terrain::undulationOrZero(geoid, r.lat, r.lon);
+            const glm::dvec3 anchor =
+                m_scene.frame.fromGeodetic({r.lat, r.lon, n}) +
+                ecefToScene * geo::ellipsoidNormal(r.lat, r.lon) * (r.heightMsl * settings.exaggeration);
+            const auto sp = projectToScreen(view, anchor);
+            if (!sp) continue;
+            in.anchor = {static_cast<float>(sp->x), static_cast<float>(sp->y)};
+            in.onScreen = sp->x >= 0 && sp->y >= 0 && sp->x <= view.width && sp->y <= view.height;
+            if (in.onScreen)
+                in.occluded = anchorOccluded(view, anchor, settings.exaggeration, settings.labelContinuity);
+        }
+        m_labelOptions.width = w;
+        m_labelOptions.height = h;
+        // The marker's halo and the box's halo padding may overlap: ink starts 1.2 marker radii from the anchor.
+        m_labelOptions.gap = 0.2f * discR - 2.0f * haloPx;
+        m_labelOptions.margin = std::max(2.0f, 0.004f * h);
+        m_labelOptions.appearMargin = std::max(4.0f, 0.012f * h);
+        m_labelOptions.obstacles = m_furnitureLayout.blocks();
+        if (!settings.labelContinuity) m_labelState.clear();
+        LabelLayoutResult result = layoutLabels(inputs, m_labelState, m_labelOptions);
+        m_labelState = std::move(result.state);
+        m_placements = std::move(result.placements);
+
+        const float leaderCore = std::max(1.0f, 0.0016f * h), leaderHalo = std::max(1.0f, 0.0015f * h);
+        const float r = discR + haloPx + 1;
+        for (size_t i = 0; i < m_labels.size(); ++i) {
+            const LabelPlacement& p = m_placements[i];
+            const LabelInput& in = inputs[i];
+            if (p.markerAlpha > 0)
+                out.quad(in.anchor.x - r, in.anchor.y - r, in.anchor.x + r, in.anchor.y + r, {-r, -r}, {r, r},
+                         white * p.markerAlpha, ink * p.markerAlpha, {kDisc, haloPx, discR, 0});
+        }
+        for (size_t i = 0; i < m_labels.size(); ++i) {
+            const LabelPlacement& p = m_placements[i];
+            if (!p.visible) continue;
+            const Label& l = m_labels[i];
+            const glm::vec4 fill = white * p.alpha, halo = ink * p.alpha;
+            if (p.leader) out.line(p.leaderFrom, p.leaderTo, leaderCore, leaderHalo, fill, halo);
+            // Lines aligned to the side facing the anchor; ink starts inside the halo padding.
+            auto lineX = [&](const ShapedText& t, float sizePx) {
+                const float s = sizePx * pxPerAtlasPx, inkW = (t.inkMaxX - t.inkMinX) * s;
+                const float left = p.align < 0   ? p.box.x0 + haloPx
+                                   : p.align > 0 ? p.box.x1 - haloPx - inkW
+                                                 : 0.5f * (p.box.x0 + p.box.x1 - inkW);
+                return left - t.inkMinX * s;
+            };
+            const float base1 = p.box.y0 + haloPx + l.line.inkMaxY * textPx * pxPerAtlasPx;
+            text(l.line, lineX(l.line, textPx), base1, textPx, fill, halo, haloPx);
+            if (!l.local.glyphs.empty()) {
+                const float base2 =
+                    base1 - l.line.inkMinY * textPx * pxPerAtlasPx + lineGap + l.local.inkMaxY * localPx * pxPerAtlasPx;
+                text(l.local, lineX(l.local, localPx), base2, localPx, fill, halo, haloPx);
+            }
+            m_stats.labelsDrawn++;
+        }
     }
     verts.resize(std::min<size_t>(verts.size(), kMaxOverlayVertices));
     std::memcpy(slot.overlay.mapped(), verts.data(), verts.size() * sizeof(OverlayVertex));

@@ -1,17 +1,22 @@
 // render/scene_renderer.h — the passes that draw one frame of the scene.
-// Owns: GPU residency of the terrain grid, border lines and label atlas, and recording the terrain, sky,
-// draped lines and screen-space overlay (markers + names) into a caller's render pass.
+// Owns: GPU residency of the terrain grid, border lines and glyph atlas, and recording the terrain, sky,
+// draped lines and screen-space overlay (markers, shaped labels with leader lines, caption/legend/attribution)
+// into a caller's render pass; per-frame label visibility (occlusion against the terrain) and placement.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/camera.h"
 #include "core/result.h"
 #include "gpu/resources.h"
 #include "render/font_atlas.h"
+#include "render/label_layout.h"
+#include "render/screen_furniture.h"
 #include "render/terrain_renderer.h"
+#include "render/text_shaper.h"
 
 namespace fl::story {
 struct Scene;
@@ -21,6 +26,16 @@ class Context;
 }
 
 namespace fl::render {
+
+// A map label: an English name, optionally with its Pashto/Dari name as a second line, anchored on the terrain.
+struct LabelRequest {
+    std::string id;         // stable across frames (hysteresis is kept by id)
+    std::string text;       // first line (usually Latin)
+    std::string textLocal;  // Arabic-script second line; may be empty
+    double lat = 0, lon = 0;
+    double heightMsl = 0;  // anchor height on the terrain, metres above MSL (the caller's streamed height)
+    int priority = 0;      // higher wins a contested place
+};
 
 struct RenderSettings {
     // Vertical exaggeration. 2x reads well for a 2.5 km grid at regional scale without caricature.
@@ -39,6 +54,14 @@ struct RenderSettings {
     double reliefShading = 3.0;
     bool borders = true;
     bool labels = true;
+    bool furniture = true;  // caption, legend and attribution (when setFurniture() gave any)
+    // Label em size as a fraction of the frame height (never below 12 px): 18 px at 540 lines, 37 px at
+    // 1080, 73 px at 2160, so a preview and a 4K render look the same. The Arabic-script line is 0.9 of it.
+    double labelSize = 0.034;
+    // True when this frame continues the previous one (a camera move in the window or a recording): label
+    // hysteresis, debounced occlusion and fades carry over between prepare() calls. False (stills, tests):
+    // labels are placed afresh at full opacity, so a frame depends only on its own view.
+    bool labelContinuity = false;
     // The sky gradient behind the terrain. Off (with a clear colour that never occurs in terrain, e.g.
     // magenta) lets tests see every pixel the terrain failed to cover.
     bool sky = true;
@@ -52,6 +75,9 @@ struct FrameStats {
     uint32_t draws = 0;    // terrain draw calls recorded (1 indirect draw for the GPU-driven path)
     uint32_t patches = 0;  // terrain patches the GPU selected (read back from an earlier frame)
 };
+
+// The labels a scene has by default: its markers, priority in scene order, at the regional grid's height.
+std::vector<LabelRequest> markerLabels(const story::Scene& scene);
 
 class SceneRenderer {
 public:
@@ -81,11 +107,32 @@ public:
 
     const FrameStats& stats() const { return m_stats; }
 
+    // Replaces the labels (default: the scene's markers, in priority order). Shapes the text now; an error
+    // when the glyph atlas is full (the labels are kept, without the glyphs that did not fit).
+    Status setLabels(std::vector<LabelRequest> labels);
+    const std::vector<LabelRequest>& labels() const { return m_labelRequests; }
+    // Where each label went in the last prepare(), in the order of labels().
+    const std::vector<LabelPlacement>& labelPlacements() const { return m_placements; }
+    // Caption, legend and attribution; an empty Furniture removes them. Errors as setLabels().
+    Status setFurniture(const Furniture& furniture);
+    // The furniture's layout in the last prepare().
+    const FurnitureLayout& furnitureLayout() const { return m_furnitureLayout; }
+    LabelLayoutOptions& labelLayoutOptions() { return m_labelOptions; }
+
 private:
     SceneRenderer(gpu::Context& ctx, const story::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
     Result<Ok> init(VkRenderPass renderPass, uint32_t slots, const TerrainRendererOptions& terrain);
     void buildLines();
     void buildOverlay(uint32_t slot, const ViewState& view, const RenderSettings& settings);
+    Status shapeText(const std::string& text, bool bold, ShapedText& out);
+    bool anchorOccluded(const ViewState& view, const glm::dvec3& anchor, double exaggeration, bool streamed) const;
+    double terrainHeightMsl(double lat, double lon, bool streamed) const;
+    void uploadAtlasIfChanged();
+
+    struct Label {
+        LabelRequest request;
+        ShapedText line, local;
+    };
 
     struct Chunk {
         glm::dvec3 origin, boundsMin, boundsMax;
@@ -102,7 +149,17 @@ private:
 
     gpu::Context& m_ctx;
     const story::Scene& m_scene;
-    std::unique_ptr<FontAtlas> m_font;
+    std::unique_ptr<FontSet> m_fonts;
+    std::unique_ptr<GlyphAtlas> m_atlas;
+    uint64_t m_atlasUploaded = 0;  // the atlas generation in m_fontImage
+    std::vector<LabelRequest> m_labelRequests;
+    std::vector<Label> m_labels;
+    std::vector<LabelPlacement> m_placements;
+    LabelLayoutState m_labelState;
+    LabelLayoutOptions m_labelOptions;
+    Furniture m_furniture;
+    FurnitureLayout m_furnitureLayout;
+    std::unordered_map<std::string, ShapedText> m_shaped;  // by style + text (furniture lines)
     std::unique_ptr<TerrainRenderer> m_tiles;
     uint64_t m_frameNumber = 0;
 

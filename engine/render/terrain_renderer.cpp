@@ -64,11 +64,12 @@ uint32_t tileHash(uint32_t z, uint32_t x, uint32_t y) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-PageTable::PageTable(uint32_t pages) : m_slots(nextPow2(std::max(16u, pages * 4))), m_pageTiles(pages) {}
+PageTable::PageTable(uint32_t pages) : m_slots(nextPow2(std::max(16u, pages * 4))), m_pages(pages) {}
 
-void PageTable::assign(uint32_t page, TileId tile) {
-    assert(page < m_pageTiles.size());
-    m_pageTiles[page] = tile;
+void PageTable::publish(const std::vector<std::pair<uint32_t, TileId>>& pages) {
+    if (pages == m_published) return;
+    assert(pages.size() <= m_pages);
+    m_published = pages;
     m_dirty = true;
 }
 
@@ -76,9 +77,8 @@ const std::vector<glm::uvec4>& PageTable::entries() {
     if (!m_dirty && !m_entries.empty()) return m_entries;
     m_entries.assign(m_slots, glm::uvec4(kEmpty, kEmpty, kEmpty, 0));
     const uint32_t mask = m_slots - 1;
-    for (uint32_t page = 0; page < m_pageTiles.size(); ++page) {
-        if (!m_pageTiles[page]) continue;
-        const TileId t = *m_pageTiles[page];
+    for (const auto& [page, t] : m_published) {
+        assert(page < m_pages);
         uint32_t i = tileHash(t.z, t.x, t.y) & mask;
         while (m_entries[i].x != kEmpty) i = (i + 1) & mask;
         m_entries[i] = glm::uvec4(t.x | (uint32_t(t.z) << 24), t.y, page, 0);
@@ -141,7 +141,6 @@ void GpuPagePool::upload(uint32_t page, const terrain::TilePage& data) {
     s.copies.push_back(c);
     s.uploaded.push_back({page, data.tile});
     s.used += kPageBytes;
-    m_pageTable.assign(page, data.tile);
 }
 
 std::vector<GpuPagePool::Uploaded> GpuPagePool::recordUploads(VkCommandBuffer cmd) {

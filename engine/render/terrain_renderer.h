@@ -65,7 +65,8 @@ struct TerrainGpuStats {
 class PageTable {
 public:
     explicit PageTable(uint32_t pages);
-    void assign(uint32_t page, terrain::TileId tile);  // `page` now holds `tile` (whatever it held is gone)
+    // The pages the GPU may use, (page, tile) sorted by page; the table changes only when the set does.
+    void publish(const std::vector<std::pair<uint32_t, terrain::TileId>>& pages);
     bool dirty() const { return m_dirty; }
     // The table as the GPU reads it (uvec4 per slot: x | z << 24, y, layer, 0; empty = all ones).
     const std::vector<glm::uvec4>& entries();
@@ -73,7 +74,8 @@ public:
 
 private:
     uint32_t m_slots;
-    std::vector<std::optional<terrain::TileId>> m_pageTiles;
+    uint32_t m_pages;
+    std::vector<std::pair<uint32_t, terrain::TileId>> m_published;
     std::vector<glm::uvec4> m_entries;
     bool m_dirty = true;
 };
@@ -86,6 +88,9 @@ public:
     GpuPagePool(gpu::Context& ctx, uint32_t pages, uint64_t stagingBytesPerFrame, uint32_t slots);
     uint32_t pageCapacity() const override { return m_pages; }
     void upload(uint32_t page, const terrain::TilePage& data) override;
+    void publish(const std::vector<std::pair<uint32_t, terrain::TileId>>& pages) override {
+        m_pageTable.publish(pages);
+    }
 
     void beginFrame(uint32_t slot);
     VkImageView heightView() const { return m_heights.view(); }

@@ -88,6 +88,12 @@ struct TileStreamer::Impl {
 
     std::vector<SelectedTile> leaves;
     std::unordered_set<TileId> leafSet;
+    // What the view needs on the GPU: the resident coarse levels, the leaves and every ancestor of a
+    // leaf. Only these pages are published to the GPU, and each with every existing same-zoom neighbour in
+    // its border, so that the GPU's choice of page (the deepest at or above its level's zoom) and the
+    // page's contents are functions of the view alone, not of load order or of earlier views.
+    std::vector<TileId> needed;
+    std::unordered_set<TileId> neededSet;
     std::vector<TileDraw> draws;
     StreamingStats stats;
     FrameClock clock;
@@ -330,11 +336,23 @@ struct TileStreamer::Impl {
         return true;
     }
 
-    // Neighbours whose samples a tile's border should hold: the same-zoom tiles drawn beside it.
+    // A same-zoom neighbour the source may have: inside its bounds and zooms, not known to be absent, not
+    // failed for good. Until it is loaded (or found absent) the tile's border is incomplete.
+    std::optional<TileId> existingNeighbour(TileId t, int n) const {
+        auto id = neighbour(t, n);
+        if (!id || id->z < info.minZoom || id->z > info.maxZoom || !overlaps(tileBounds(*id), info.bounds) ||
+            absent.count(*id))
+            return std::nullopt;
+        if (auto it = failures.find(*id); it != failures.end() && it->second.permanent) return std::nullopt;
+        return id;
+    }
+
+    // Neighbours whose samples a tile's border must hold: every existing same-zoom neighbour, drawn or not.
+    // (Only the drawn ones would leave the border to whatever else happened to be cached at upload time.)
     uint8_t requiredNeighbours(TileId t) const {
         uint8_t mask = 0;
         for (int n = 0; n < 8; ++n)
-            if (auto id = neighbour(t, n); id && leafSet.count(*id) && !absent.count(*id)) mask |= uint8_t(1u << n);
+            if (existingNeighbour(t, n)) mask |= uint8_t(1u << n);
         return mask;
     }
 
@@ -364,8 +382,11 @@ struct TileStreamer::Impl {
                 if (t.z == 0 || t.z <= info.minZoom) break;
             }
         }
-        for (const SelectedTile& leaf : leaves)
-            if (gpuResident(leaf.tile) && borderStale(leaf.tile)) order.push_back(leaf.tile);
+        // Ancestors, coarse first: they are drawn wherever the GPU's level wants coarser data than the leaf.
+        for (TileId t : needed)
+            if (!gpuResident(t) && cpu.contains(t)) order.push_back(t);
+        for (TileId t : needed)
+            if (gpuResident(t) && borderStale(t)) order.push_back(t);
 
         std::unordered_set<TileId> done;
         uint64_t budget = options.uploadBytesPerFrame;
@@ -379,6 +400,35 @@ struct TileStreamer::Impl {
         }
         stats.gpuBytes = gpu.bytes();
         stats.gpuPeakBytes = gpu.peakBytes();
+    }
+
+    void collectNeeded() {
+        needed.clear();
+        neededSet.clear();
+        auto add = [&](TileId t) {
+            if (neededSet.insert(t).second) needed.push_back(t);
+        };
+        for (TileId t : residentTiles) add(t);
+        for (const SelectedTile& leaf : leaves) {
+            add(leaf.tile);
+            for (TileId t = leaf.tile; t.z > 0 && t.z > info.minZoom && !residentSet.count(t);) {
+                t = parent(t);
+                add(t);
+            }
+        }
+        std::stable_sort(needed.begin(), needed.end(), [](TileId a, TileId b) { return a.z < b.z; });
+    }
+
+    void publish() {
+        std::vector<std::pair<uint32_t, TileId>> pages;
+        pages.reserve(needed.size());
+        for (TileId t : needed)
+            if (const uint32_t* page = gpu.get(t)) {
+                pageLastUsed[*page] = clock.frame;  // drawable this frame: not evicted while in flight
+                pages.emplace_back(*page, t);
+            }
+        std::sort(pages.begin(), pages.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        uploader.publish(pages);
     }
 
     void buildDraws() {
@@ -407,7 +457,7 @@ struct TileStreamer::Impl {
         const auto now = Clock::now();
         struct Want {
             TileId tile;
-            int group;  // 0 urgent, 1 normal, 2 preload
+            int group;  // 0 coarse levels and ancestors, 1 leaves, 2 border neighbours, 3 preload
             double score;
         };
         std::vector<Want> wants;
@@ -416,32 +466,19 @@ struct TileStreamer::Impl {
             if (!wanted.insert(t).second) return;
             if (loadable(t, now)) wants.push_back({t, group, score});
         };
-        for (TileId t : residentTiles) want(t, 0, -t.z);
-        for (const SelectedTile& leaf : leaves) {
-            if (gpuResident(leaf.tile)) continue;
-            want(leaf.tile, 1, leaf.screenSpaceError);
-            // Progressive refinement: when what is drawn is far coarser than the leaf, fetch the level just
-            // below it first, so the picture sharpens step by step instead of waiting for the finest tiles.
-            int fallback = -1;
-            for (TileId t = leaf.tile; t.z > 0;) {
-                t = parent(t);
-                if (gpuResident(t) || cpu.contains(t)) {
-                    fallback = t.z;
-                    break;
-                }
-            }
-            if (fallback >= 0 && leaf.tile.z - fallback > 2) {
-                TileId a = leaf.tile;
-                while (a.z > fallback + 1) a = parent(a);
-                want(a, 0, leaf.screenSpaceError);
-            }
-        }
+        for (TileId t : needed) want(t, 0, -t.z);  // coarse first: the picture sharpens level by level
+        for (const SelectedTile& leaf : leaves)
+            if (!gpuResident(leaf.tile)) want(leaf.tile, 1, leaf.screenSpaceError);
+        // Border neighbours of everything drawn (normals across tile edges need their samples).
+        for (TileId t : needed)
+            for (int n = 0; n < 8; ++n)
+                if (auto id = existingNeighbour(t, n)) want(*id, 2, -id->z);
         // Preload: children of leaves close to needing them, so a slow push-in finds them ready.
         for (const SelectedTile& leaf : leaves)
             if (leaf.screenSpaceError > 0.7 * options.maxScreenSpaceError && leaf.tile.z < info.maxZoom &&
                 cpu.bytes() < cpu.budget() / 2)
                 for (TileId c : children(leaf.tile))
-                    if (overlaps(tileBounds(c), info.bounds)) want(c, 2, leaf.screenSpaceError);
+                    if (overlaps(tileBounds(c), info.bounds)) want(c, 3, leaf.screenSpaceError);
 
         // Stale loads: the view moved on.
         for (auto& [t, job] : inFlight)
@@ -494,17 +531,20 @@ const std::vector<TileDraw>& TileStreamer::update(const SelectionView& view, Fra
     for (const SelectedTile& l : m->leaves) m->leafSet.insert(l.tile);
     m->stats.leaves = uint32_t(m->leaves.size());
 
+    m->collectNeeded();
     m->doUploads();
     m->buildDraws();
+    m->publish();
     m->schedule();
     return m->draws;
 }
 
 Readiness TileStreamer::readiness() const {
+    // Resolved when every page the view can draw is resident with its whole border: from then on the frame
+    // is a function of the view (see Impl::needed).
     Readiness r;
     size_t done = 0;
-    for (const SelectedTile& leaf : m->leaves) {
-        const TileId t = leaf.tile;
+    for (TileId t : m->needed) {
         if (m->absent.count(t)) {
             ++done;
             continue;
@@ -523,15 +563,7 @@ Readiness TileStreamer::readiness() const {
         }
         r.missing.push_back(t);
     }
-    // The coarse levels fix the bounding boxes the selection uses: until they are in, the leaves may change.
-    size_t coarseMissing = 0;
-    for (TileId t : m->residentTiles)
-        if (!m->cpu.contains(t) && !m->gpu.contains(t) && !m->absent.count(t) &&
-            !(m->failures.count(t) && m->failures.at(t).permanent)) {
-            r.missing.push_back(t);
-            ++coarseMissing;
-        }
-    r.progress = m->leaves.empty() ? 1.0 : double(done) / double(m->leaves.size() + coarseMissing);
+    r.progress = m->needed.empty() ? 1.0 : double(done) / double(m->needed.size());
     r.resolved = r.missing.empty() && r.failed.empty();
     return r;
 }

@@ -50,6 +50,10 @@ public:
     // Copy a page's heights (kPageSize^2 floats) into slot `page`, ordered before this frame's draws. The
     // streamer guarantees no frame still in flight reads that slot.
     virtual void upload(uint32_t page, const TilePage& data) = 0;
+    // The pages the GPU may draw from this frame (page, tile), sorted by page; called once per update().
+    // Pages that are resident but not listed (left over from earlier views or from the loading order) must
+    // stay invisible: what is drawn then depends on the view alone, never on what happened to be cached.
+    virtual void publish(const std::vector<std::pair<uint32_t, TileId>>& pages) { (void)pages; }
 };
 
 // One draw: the area of tile `region`, with heights from the page of `pageTile` (region itself or an

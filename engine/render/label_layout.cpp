@@ -1,0 +1,213 @@
+#include "render/label_layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace fl::render {
+
+namespace {
+
+// Displaced directions, tried in this order: sideways first (a horizontal leader is the easiest to read),
+// then the diagonals, then straight up and down.
+constexpr float kDirs[8][2] = {
+    {1, 0},  {-1, 0}, {0.7071f, -0.7071f}, {-0.7071f, -0.7071f}, {0.7071f, 0.7071f}, {-0.7071f, 0.7071f},
+    {0, -1}, {0, 1}};
+
+Box markerBox(const LabelInput& l) {
+    const float r = l.markerRadius;
+    return {l.anchor.x - r, l.anchor.y - r, l.anchor.x + r, l.anchor.y + r};
+}
+
+glm::vec2 nearestPoint(const Box& b, glm::vec2 p) {
+    return {std::clamp(p.x, b.x0, b.x1), std::clamp(p.y, b.y0, b.y1)};
+}
+
+}  // namespace
+
+int candidateCount(const LabelLayoutOptions& o) {
+    return 4 + 8 * int(o.leaderDistances.size());
+}
+
+Box candidateBox(glm::vec2 a, glm::vec2 size, float markerRadius, int position, const LabelLayoutOptions& o,
+                 bool* leader, int* align) {
+    const float w = size.x, h = size.y, g = markerRadius + o.gap;
+    Box b{};
+    int al = 0;
+    bool lead = false;
+    switch (position) {
+        case 0:
+            b = {a.x + g, a.y - h * 0.5f, a.x + g + w, a.y + h * 0.5f};
+            al = -1;
+            break;
+        case 1:
+            b = {a.x - g - w, a.y - h * 0.5f, a.x - g, a.y + h * 0.5f};
+            al = 1;
+            break;
+        case 2:
+            b = {a.x - w * 0.5f, a.y - g - h, a.x + w * 0.5f, a.y - g};
+            break;
+        case 3:
+            b = {a.x - w * 0.5f, a.y + g, a.x + w * 0.5f, a.y + g + h};
+            break;
+        default: {
+            const int k = position - 4;
+            const float d = o.leaderDistances.at(size_t(k / 8)) * h;
+            const float dx = kDirs[k % 8][0], dy = kDirs[k % 8][1];
+            // The box edge facing the anchor sits `g + d` away along the direction.
+            const float cx = a.x + dx * (g + d) + (dx > 0.1f ? w * 0.5f : dx < -0.1f ? -w * 0.5f : 0.0f);
+            const float cy = a.y + dy * (g + d) + (dy > 0.1f ? h * 0.5f : dy < -0.1f ? -h * 0.5f : 0.0f);
+            b = {cx - w * 0.5f, cy - h * 0.5f, cx + w * 0.5f, cy + h * 0.5f};
+            al = dx > 0.1f ? -1 : dx < -0.1f ? 1 : 0;
+            lead = true;
+        }
+    }
+    if (leader) *leader = lead;
+    if (align) *align = al;
+    return b;
+}
+
+LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const LabelLayoutState& previous,
+                               const LabelLayoutOptions& o) {
+    LabelLayoutResult out;
+    out.placements.resize(labels.size());
+    const bool cut = previous.empty();
+    const float fadeStep = (cut || o.fadeFrames <= 0) ? 1.0f : 1.0f / float(o.fadeFrames);
+
+    // Debounced visibility (occlusion), and last frame's state, per label.
+    std::vector<LabelState> prev(labels.size()), next(labels.size());
+    for (size_t i = 0; i < labels.size(); ++i) {
+        const LabelInput& l = labels[i];
+        auto it = previous.find(l.id);
+        const bool known = it != previous.end();
+        if (known) prev[i] = it->second;
+        LabelState& s = next[i];
+        const bool raw = !l.occluded;
+        if (!known) {
+            s.wanted = raw;
+        } else if (raw == prev[i].wanted) {
+            s.wanted = raw;
+            s.pending = 0;
+        } else {
+            s.wanted = prev[i].wanted;
+            s.pending = prev[i].pending + 1;
+            if (s.pending >= o.debounceFrames) {
+                s.wanted = raw;
+                s.pending = 0;
+            }
+        }
+    }
+
+    std::vector<Box> taken;  // text boxes of labels with alpha > 0
+    std::vector<Box> takenText;
+    auto inside = [&](const Box& b) {
+        return o.width <= 0 || (b.x0 >= 0 && b.y0 >= 0 && b.x1 <= o.width && b.y1 <= o.height);
+    };
+    std::vector<std::pair<size_t, Box>> markers;  // shown markers, by label
+    auto free = [&](size_t self, const Box& text, const Box& marker, float clearance) {
+        if (!inside(text)) return false;
+        const Box grown = text.grown(clearance);
+        for (const Box& t : taken)
+            if (grown.overlaps(t)) return false;
+        for (const auto& [owner, m] : markers)  // a name may sit close to its own marker
+            if (owner != self && grown.overlaps(m)) return false;
+        for (const Box& t : o.obstacles)
+            if (grown.overlaps(t)) return false;
+        // Our marker must not sit under a label already placed.
+        for (const Box& t : takenText)
+            if (marker.overlaps(t.grown(clearance))) return false;
+        return true;
+    };
+    auto place = [&](size_t i, int position, float alpha) {
+        const LabelInput& l = labels[i];
+        LabelPlacement& p = out.placements[i];
+        bool leader = false;
+        p.box = candidateBox(l.anchor, l.size, l.markerRadius, position, o, &leader, &p.align);
+        p.position = position;
+        p.alpha = alpha;
+        p.visible = true;
+        p.leader = leader;
+        if (leader) {
+            p.leaderTo = nearestPoint(p.box, l.anchor);
+            const glm::vec2 d = p.leaderTo - l.anchor;
+            const float len = std::sqrt(d.x * d.x + d.y * d.y);
+            p.leaderFrom = len > l.markerRadius ? l.anchor + d * (l.markerRadius / len) : l.anchor;
+        }
+        taken.push_back(p.box);
+        takenText.push_back(p.box);
+        if (p.markerAlpha <= 0) markers.push_back({i, markerBox(l)});
+        p.markerAlpha = std::max(p.markerAlpha, alpha);
+        next[i].shown = true;
+        next[i].position = position;
+        next[i].alpha = alpha;
+    };
+
+    // 1. Labels fading out (shown, still on screen, no longer wanted) keep their place while they fade:
+    //    they are still visible, so nothing may be put over them.
+    std::vector<size_t> fading, wanted;
+    for (size_t i = 0; i < labels.size(); ++i) {
+        const bool wasShown = !cut && prev[i].shown && prev[i].alpha > 0 && prev[i].position >= 0;
+        if (!labels[i].onScreen) continue;
+        if (next[i].wanted)
+            wanted.push_back(i);
+        else if (wasShown && prev[i].position < candidateCount(o))
+            fading.push_back(i);
+    }
+    auto byPriority = [&](std::vector<size_t>& v) {
+        std::sort(v.begin(), v.end(), [&](size_t a, size_t b) {
+            auto eff = [&](size_t i) {
+                const bool incumbent = !cut && prev[i].shown && prev[i].alpha > 0;
+                return labels[i].priority + (incumbent ? o.incumbentBonus : 0);
+            };
+            if (eff(a) != eff(b)) return eff(a) > eff(b);
+            return labels[a].id < labels[b].id;
+        });
+    };
+    byPriority(fading);
+    byPriority(wanted);
+    // Markers first: every place that is shown keeps its marker clear, whether or not its name fits, so a
+    // more important name goes round a lesser place's marker instead of hiding it.
+    for (size_t i : wanted) {
+        markers.push_back({i, markerBox(labels[i])});
+        out.placements[i].markerAlpha = 1;
+    }
+    for (size_t i : fading) {
+        const float alpha = prev[i].alpha - fadeStep;
+        if (alpha <= 0.0f) continue;
+        const Box b = candidateBox(labels[i].anchor, labels[i].size, labels[i].markerRadius, prev[i].position, o);
+        if (free(i, b, markerBox(labels[i]), o.margin)) place(i, prev[i].position, alpha);
+    }
+
+    // 2. Wanted labels, greedy by priority. An incumbent tries its last position first and needs the plain
+    //    margin; a newcomer needs the extra appear margin (hysteresis at collision boundaries).
+    const int n = candidateCount(o);
+    for (size_t i : wanted) {
+        const LabelInput& l = labels[i];
+        const bool incumbent = !cut && prev[i].shown && prev[i].alpha > 0 && prev[i].position >= 0;
+        const float clearance = o.margin + (incumbent || cut ? 0.0f : o.appearMargin);
+        std::vector<int> order(size_t(n), 0);
+        std::iota(order.begin(), order.end(), 0);
+        if (incumbent && prev[i].position < n)
+            std::rotate(order.begin(), std::find(order.begin(), order.end(), prev[i].position),
+                        std::find(order.begin(), order.end(), prev[i].position) + 1);
+        for (int position : order) {
+            const Box b = candidateBox(l.anchor, l.size, l.markerRadius, position, o);
+            if (!free(i, b, markerBox(l), clearance)) continue;
+            const float start = incumbent ? prev[i].alpha : 0.0f;
+            place(i, position, std::min(1.0f, start + fadeStep));
+            break;
+        }
+    }
+
+    for (size_t i = 0; i < labels.size(); ++i) {
+        if (!out.placements[i].visible) {
+            next[i].shown = false;
+            next[i].position = -1;
+            next[i].alpha = 0;
+        }
+        out.state[labels[i].id] = next[i];
+    }
+    return out;
+}
+
+}  // namespace fl::render
