@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <string>
 
+#include "core/log.h"
 #include "gpu/check.h"
 #include "gpu/context.h"
 #include "gpu/pipeline.h"
@@ -272,6 +274,11 @@ FieldView fieldViewFor(const ViewState& view, const geo::EnuFrame& frame, double
 
 std::vector<CascadeWindow> cascadeWindows(glm::dvec2 focus, double texel0, uint32_t n, uint32_t count,
                                           const MercatorShape& coverAll, double reach) {
+    // A degenerate view (NaN, under the ellipsoid) still gets windows, never undefined conversions.
+    if (!std::isfinite(focus.x) || !std::isfinite(focus.y)) focus = glm::dvec2(0.5);
+    focus = glm::clamp(focus, glm::dvec2(-1.0), glm::dvec2(2.0));
+    if (!std::isfinite(texel0) || texel0 <= 0) texel0 = 1e-6;
+    if (!std::isfinite(reach) || reach <= 0) reach = 1.0;
     // Only what the view can see needs covering: the layers' bounds within `reach` of the focus.
     MercatorShape cover;
     if (!coverAll.empty()) {
@@ -342,8 +349,9 @@ FieldBins binShape(const MercatorShape& shape, const CascadeWindow& window, uint
         // Sign: the rows whose centre line the edge crosses, half-open in y as in insideEvenOdd.
         if (area && a.y != c.y) {
             const double ymin = std::min(a.y, c.y), ymax = std::max(a.y, c.y);
-            const int r0 = std::max(b.rect.y, int(std::ceil(ymin - 0.5)));
-            const int r1 = std::min(b.rect.w - 1, int(std::ceil(ymax - 0.5)) - 1);
+            // Clamped as doubles first: far edges are beyond int range in a fine cascade's texels.
+            const int r0 = int(std::clamp(std::ceil(ymin - 0.5), double(b.rect.y), double(b.rect.w)));
+            const int r1 = int(std::clamp(std::ceil(ymax - 0.5) - 1, double(b.rect.y) - 1, double(b.rect.w - 1)));
             for (int r = r0; r <= r1; ++r) {
                 const double y = r + 0.5;
                 const double x = a.x + (y - a.y) * (c.x - a.x) / (c.y - a.y);
@@ -353,10 +361,11 @@ FieldBins binShape(const MercatorShape& shape, const CascadeWindow& window, uint
         // Distance: the tiles within the band of the edge.
         const glm::dvec2 emin = glm::min(a, c) - band, emax = glm::max(a, c) + band;
         if (emax.x < rx0 || emax.y < ry0 || emin.x > rx1 || emin.y > ry1) return;
-        const int tx0 = std::max(0, int(std::floor((emin.x - rx0) / kTile)));
-        const int ty0 = std::max(0, int(std::floor((emin.y - ry0) / kTile)));
-        const int tx1 = std::min(tilesX - 1, int(std::floor((emax.x - rx0) / kTile)));
-        const int ty1 = std::min(tilesY - 1, int(std::floor((emax.y - ry0) / kTile)));
+        auto tileOf = [](double v, int count) {
+            return int(std::clamp(std::floor(v / kTile), 0.0, double(count - 1)));
+        };
+        const int tx0 = tileOf(emin.x - rx0, tilesX), ty0 = tileOf(emin.y - ry0, tilesY);
+        const int tx1 = tileOf(emax.x - rx0, tilesX), ty1 = tileOf(emax.y - ry0, tilesY);
         uint32_t index = UINT32_MAX;
         for (int ty = ty0; ty <= ty1; ++ty)
             for (int tx = tx0; tx <= tx1; ++tx) {
@@ -483,7 +492,13 @@ void OverlayField::ensureCapacity(uint32_t layers) {
 
 void OverlayField::setLayers(std::vector<OverlayLayer> layers, double animationSeconds) {
     m_animationSeconds = animationSeconds;
-    if (layers.size() > kMaxLayers) layers.resize(kMaxLayers);
+    if (layers.size() > kMaxLayers) {
+        if (!m_warnedTooMany)
+            log::warn("overlay fields: " + std::to_string(layers.size()) + " layers given, drawing the first " +
+                      std::to_string(kMaxLayers) + " (FRONTLINE_OVERLAY_MAX_LAYERS)");
+        m_warnedTooMany = true;
+        layers.resize(kMaxLayers);
+    }
     std::vector<Layer> next(layers.size());
     for (size_t i = 0; i < layers.size(); ++i) {
         Layer& l = next[i];

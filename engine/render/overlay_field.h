@@ -219,6 +219,7 @@ private:
     OverlayFieldOptions m_options;
     std::vector<Layer> m_layers;
     double m_animationSeconds = 0;
+    bool m_warnedTooMany = false;
     gpu::Image m_field;
     uint32_t m_capacity = 0;  // overlay layers the image holds
     uint64_t m_generation = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "render/overlay_field.h"
 #include "render/overlay_field_reference.h"
@@ -222,4 +223,10 @@ TEST(OverlayFieldStyles, PresetsImplementTheStatusLook) {
     EXPECT_GT(arrow.shadowPx, 0.0f);
     EXPECT_GT(OverlayStyle::border().casingPx, 0.0f);
     EXPECT_EQ(OverlayStyle::route(blue, 5.0f, true).lineWidthPx, 5.0f);
+}
+
+TEST(OverlayFieldCascades, DegenerateViewsStillGiveWindows) {
+    const auto w = cascadeWindows({NAN, 0.3}, std::numeric_limits<double>::infinity(), 512, 4, {}, NAN);
+    ASSERT_EQ(w.size(), 4u);
+    for (const auto& c : w) EXPECT_GE(c.level, 0);
 }
