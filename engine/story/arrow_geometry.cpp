@@ -91,7 +91,9 @@ Polygon arrowOutline(const std::vector<LonLat>& path, double progress, double wi
     // The body's centre line: the smoothed vertices before the head's base, then the base itself.
     std::vector<dvec2> centre;
     std::vector<double> at;
-    for (size_t i = 0; i < pts.size() && along[i] < baseAt; ++i) {
+    // Vertices just before the base are skipped: their bend normals would fold against the head's square base.
+    const double clearance = 0.5 * bodyWidth;
+    for (size_t i = 0; i < pts.size() && (along[i] < baseAt - clearance || i == 0); ++i) {
         centre.push_back(pts[i]);
         at.push_back(along[i]);
     }

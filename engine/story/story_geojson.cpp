@@ -241,7 +241,10 @@ Status importGeoJson(Story& story, std::string_view text, const std::string& fil
     } catch (const json::parse_error& e) {
         return Error::inFile(fileName, "not valid JSON (at byte " + std::to_string(e.byte) + ")");
     } catch (const std::exception& e) {
-        return Error::inFile(fileName, std::string("not valid JSON: ") + e.what());
+        // e.g. a number overflowing a double ("1e400"): nlohmann's message without its "[json.exception...] " tag.
+        const std::string what = e.what();
+        const size_t tag = what.find("] ");
+        return Error::inFile(fileName, "not valid JSON: " + (tag == std::string::npos ? what : what.substr(tag + 2)));
     }
     if (!root.is_object()) return Error::inFile(fileName, "not a GeoJSON object");
     Story merged = story;  // all or nothing

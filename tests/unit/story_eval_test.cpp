@@ -40,8 +40,15 @@ Story threeKeyframes() {
     k.status = ClaimStatus::Contested;
     a.keyframes.push_back(k);
     s.areas.push_back(a);
-    s.arrows.push_back({"arr", "g", "", {{66.0, 31.3}, {66.2, 31.15}, {66.44, 30.96}}, at("2021-07-13T18:00:00Z"),
-                        at("2021-07-14T10:00:00Z"), Easing::Linear, 2.5, nlohmann::json::object()});
+    s.arrows.push_back({"arr",
+                        "g",
+                        "",
+                        {{66.0, 31.3}, {66.2, 31.15}, {66.44, 30.96}},
+                        at("2021-07-13T18:00:00Z"),
+                        at("2021-07-14T10:00:00Z"),
+                        Easing::Linear,
+                        2.5,
+                        nlohmann::json::object()});
     s.captions = {{at("2021-07-01"), at("2021-07-15"), "As of {date}"},
                   {at("2021-07-14"), at("2021-07-15"), "Claim on {date}, repeated {date}"}};
     return s;
@@ -160,9 +167,10 @@ TEST(ArrowOutline, EmptyAtZeroAndForDegeneratePaths) {
 
 TEST(ArrowOutline, GrowsMonotonicallyIsSimpleCcwAndEndsAtThePath) {
     const std::vector<std::vector<LonLat>> paths = {
-        {{66.0, 31.3}, {66.44, 30.96}},                                    // straight
-        {{66.02, 31.3}, {66.12, 31.21}, {66.24, 31.13}, {66.34, 31.05}, {66.41, 30.99}, {66.44, 30.962}},  // the story's
-        {{66.0, 31.0}, {66.3, 31.0}, {66.3, 31.3}, {66.0, 31.3}},          // two right-angle bends, 30 km legs
+        {{66.0, 31.3}, {66.44, 30.96}},                                                                    // straight
+        {{66.02, 31.3}, {66.12, 31.21}, {66.24, 31.13}, {66.34, 31.05}, {66.41, 30.99}, {66.44, 30.962}},  // the
+                                                                                                           // story's
+        {{66.0, 31.0}, {66.3, 31.0}, {66.3, 31.3}, {66.0, 31.3}},  // two right-angle bends, 30 km legs
     };
     for (size_t pi = 0; pi < paths.size(); ++pi) {
         const auto& path = paths[pi];

@@ -2,12 +2,12 @@
 // the feature, atomic saving, and the default story's facts.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
-#include <unistd.h>
 
 #include "core/geodesy.h"
 #include "story/story.h"
@@ -51,8 +51,13 @@ json smallStory() {
             {"captions", {{{"from", "2021-07-01"}, {"to", "2021-07-15"}, {"text", "As of {date}"}}}}};
 }
 
+constexpr double kOverflow = 1234567.25;
+
 fl::Result<Story> parse(const json& j) {
-    return parseStory(j.dump(), "spin.json");
+    std::string text = j.dump();
+    for (size_t at = text.find("1234567.25"); at != std::string::npos; at = text.find("1234567.25"))
+        text.replace(at, 10, "1e400");
+    return parseStory(text, "spin.json");
 }
 
 StoryTime at(const char* iso) {
@@ -197,8 +202,7 @@ TEST(StoryFile, ValidationErrorsNameTheFileFeatureAndProblem) {
         {"missing clock", [](json& j) { j.erase("clock"); }, "missing required key \"clock\""},
         {"clock backwards", [](json& j) { j["clock"]["end"] = "2021-06-01"; }, "clock: \"end\" must be after"},
         {"clock seconds", [](json& j) { j["clock"]["seconds"] = 0; }, "clock: \"seconds\" must be positive"},
-        {"unclosed ring",
-         [&](json& j) { geometry(j)["coordinates"][0].erase(4); },
+        {"unclosed ring", [&](json& j) { geometry(j)["coordinates"][0].erase(4); },
          kf2 + "ring 0 is not closed (first position 66.000000,31.000000, last 66.000000,31.300000)"},
         {"self-intersection",
          [&](json& j) {
@@ -206,15 +210,30 @@ TEST(StoryFile, ValidationErrorsNameTheFileFeatureAndProblem) {
          },
          kf2 + "ring 0 intersects itself"},
         {"too few points",
-         [&](json& j) { geometry(j)["coordinates"][0] = {{66.0, 31.0}, {66.3, 31.3}, {66.3, 31.3}, {66.0, 31.0}}; },
+         [&](json& j) {
+             geometry(j)["coordinates"][0] = {{66.0, 31.0}, {66.3, 31.3}, {66.3, 31.3}, {66.0, 31.0}};
+         },
          kf2 + "ring 0 has fewer than 3 distinct points"},
-        {"collinear", [&](json& j) { geometry(j)["coordinates"][0] = {{66.0, 31.0}, {66.1, 31.0}, {66.2, 31.0}, {66.0, 31.0}}; },
+        {"collinear",
+         [&](json& j) {
+             geometry(j)["coordinates"][0] = {{66.0, 31.0}, {66.1, 31.0}, {66.2, 31.0}, {66.0, 31.0}};
+         },
          kf2 + "ring 0 intersects itself"},
-        {"coordinate out of range", [&](json& j) { geometry(j)["coordinates"][0][1] = {266.3, 31.0}; },
+        {"coordinate out of range",
+         [&](json& j) {
+             geometry(j)["coordinates"][0][1] = {266.3, 31.0};
+         },
          kf2 + "ring 0 has the point 266.300000,31.000000 outside"},
-        {"infinite coordinate", [&](json& j) { geometry(j)["coordinates"][0][1] = {1e400, 31.0}; },
-         kf2 + "ring 0 has a coordinate that is not finite"},
-        {"coordinate type", [&](json& j) { geometry(j)["coordinates"][0][1] = {"66.3", 31.0}; },
+        // kOverflow is written as 1e400 in the text (JSON has no infinity; the parser reads 1e400 as one).
+        {"infinite coordinate",
+         [&](json& j) {
+             geometry(j)["coordinates"][0][1] = {kOverflow, 31.0};
+         },
+         "not valid JSON: number overflow parsing '1e400'"},
+        {"coordinate type",
+         [&](json& j) {
+             geometry(j)["coordinates"][0][1] = {"66.3", 31.0};
+         },
          kf2 + "ring 0 position 1 must be [lon, lat] numbers"},
         {"geometry type", [&](json& j) { geometry(j)["type"] = "LineString"; },
          kf2 + "geometry type \"LineString\" is not Polygon or MultiPolygon"},
@@ -235,17 +254,26 @@ TEST(StoryFile, ValidationErrorsNameTheFileFeatureAndProblem) {
          "area \"spin-boldak\": unknown faction \"isaf\""},
         {"keyframes type", [](json& j) { j["areas"][0]["keyframes"] = "none"; },
          "area \"spin-boldak\": \"keyframes\" must be an array, not string"},
-        {"no keyframes", [](json& j) { j["areas"][0]["keyframes"] = json::array(); }, "area \"spin-boldak\": has no keyframes"},
-        {"duplicate area", [](json& j) { j["areas"].push_back(j["areas"][0]); }, "area \"spin-boldak\": the id is used twice"},
-        {"line too short", [](json& j) { j["lines"][0]["coordinates"] = {{65.7, 31.6}}; },
+        {"no keyframes", [](json& j) { j["areas"][0]["keyframes"] = json::array(); },
+         "area \"spin-boldak\": has no keyframes"},
+        {"duplicate area", [](json& j) { j["areas"].push_back(j["areas"][0]); },
+         "area \"spin-boldak\": the id is used twice"},
+        {"line too short",
+         [](json& j) {
+             j["lines"][0]["coordinates"] = {{65.7, 31.6}};
+         },
          "line \"highway\": \"coordinates\" has 1 positions (at least 2 needed)"},
-        {"line style", [](json& j) { j["lines"][0]["style"] = {{"colour", "red"}}; },
+        {"line style",
+         [](json& j) {
+             j["lines"][0]["style"] = {{"colour", "red"}};
+         },
          "line \"highway\" style: \"colour\" \"red\" is not a colour"},
         {"arrow faction", [](json& j) { j["arrows"][0]["faction"] = "nobody"; },
          "arrow \"advance\": unknown faction \"nobody\""},
         {"arrow times", [](json& j) { j["arrows"][0]["end"] = "2021-07-13T00:00:00Z"; },
          "arrow \"advance\": \"end\" must be after \"start\""},
-        {"arrow NaN-ish width", [](json& j) { j["arrows"][0]["widthKm"] = -1; }, "arrow \"advance\": \"widthKm\" must be"},
+        {"arrow NaN-ish width", [](json& j) { j["arrows"][0]["widthKm"] = -1; },
+         "arrow \"advance\": \"widthKm\" must be"},
         {"label position", [](json& j) { j["labels"][0]["lat"] = 91; }, "label \"kandahar\": position"},
         {"label type", [](json& j) { j["labels"][0]["lon"] = "65.7"; }, "label \"kandahar\": \"lon\" must be a number"},
         {"label kind", [](json& j) { j["labels"][0]["kind"] = "town"; }, "label \"kandahar\": unknown kind \"town\""},
@@ -253,7 +281,8 @@ TEST(StoryFile, ValidationErrorsNameTheFileFeatureAndProblem) {
          "label \"kandahar\": missing required key \"text\""},
         {"faction pattern", [](json& j) { j["factions"][0]["pattern"] = "stripes"; },
          "faction \"taliban\": unknown pattern \"stripes\""},
-        {"caption order", [](json& j) { j["captions"][0]["to"] = "2021-06-01"; }, "caption 0: \"to\" is before \"from\""},
+        {"caption order", [](json& j) { j["captions"][0]["to"] = "2021-06-01"; },
+         "caption 0: \"to\" is before \"from\""},
         {"not an object", [](json& j) { j = json::array(); }, "the story: must be an object, not array"},
     };
     for (const BadCase& c : cases) {
@@ -298,6 +327,23 @@ TEST(StoryFile, SaveIsAtomicAndLoadReadsItBack) {
     ASSERT_FALSE(none.ok());
     EXPECT_NE(none.error().message.find("nope.json"), std::string::npos);
     fs::remove_all(dir);
+}
+
+TEST(StoryRings, CheckRingRejectsNonFiniteAndOpenRings) {
+    const double nan = std::nan(""), inf = HUGE_VAL;
+    EXPECT_NE(checkRing({{0, 0}, {nan, 0}, {1, 1}, {0, 0}}, 0, false)
+                  .error()
+                  .message.find("ring 0 has a coordinate "
+                                "that is not finite"),
+              std::string::npos);
+    EXPECT_FALSE(checkRing({{0, 0}, {1, inf}, {1, 1}, {0, 0}}, 0, false).ok());
+    EXPECT_NE(
+        checkRing({{0, 0}, {1, 0}, {1, 1}, {0, 1}}, 2, true).error().message.find("ring 2 (a hole) is not closed"),
+        std::string::npos);
+    auto ok = checkRing({{0, 0}, {0, 1}, {1, 1}, {1, 0}, {0, 0}}, 0, false);
+    ASSERT_TRUE(ok.ok());
+    EXPECT_EQ(ok->size(), 4u);
+    EXPECT_GT(ringSignedArea(*ok), 0);
 }
 
 TEST(StoryRings, SelfIntersectionTest) {
@@ -347,7 +393,8 @@ TEST(DefaultStory, LoadsAndHoldsTheReportedFacts) {
     const Ring& district = tal->keyframes.back().area[0].outer;
     EXPECT_TRUE(pointInRing(district, town));
     double nearest = 1e9;
-    for (const LonLat& p : district) nearest = std::min(nearest, fl::geo::surfaceDistance(p.lat, p.lon, crossing.lat, crossing.lon));
+    for (const LonLat& p : district)
+        nearest = std::min(nearest, fl::geo::surfaceDistance(p.lat, p.lon, crossing.lat, crossing.lon));
     EXPECT_LT(nearest, 5000.0);
     const ControlArea* city = findArea(*s, "kandahar-city");
     ASSERT_TRUE(city);
@@ -383,7 +430,8 @@ TEST(DefaultStory, LoadsAndHoldsTheReportedFacts) {
     ASSERT_FALSE(s->arrows.empty());
     const Arrow& arrow = s->arrows[0];
     EXPECT_EQ(arrow.faction, "taliban");
-    EXPECT_LT(fl::geo::surfaceDistance(arrow.path.back().lat, arrow.path.back().lon, crossing.lat, crossing.lon), 3000.0);
+    EXPECT_LT(fl::geo::surfaceDistance(arrow.path.back().lat, arrow.path.back().lon, crossing.lat, crossing.lon),
+              3000.0);
     EXPECT_EQ(arrow.start, at("2021-07-13T18:00:00Z"));
     EXPECT_EQ(arrow.end, at("2021-07-14T10:00:00Z"));
 
