@@ -15,6 +15,8 @@ std::string usage() {
            "            (see `tiles --help`)\n"
            "  bench     measurements: `bench streaming [--json] [--quick] [--terrain SOURCE]` (no GPU),\n"
            "            `bench terrain [--json] [--quick] [--sizes WxH,...]` (see `bench --help`)\n"
+           "  story     the story document: `story import-geojson FILE --into STORY`,\n"
+           "            `story export-geojson STORY --out FILE`, `story info STORY` (see `story --help`)\n"
            "\n"
            "render options:\n"
            "  --view NAME                              a named view (see `frontline views`)\n"
@@ -48,9 +50,9 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         cmd.name = args[0];
         i = 1;
         if (cmd.name != "render" && cmd.name != "window" && cmd.name != "views" && cmd.name != "devices" &&
-            cmd.name != "tiles" && cmd.name != "bench" && cmd.name != "help")
+            cmd.name != "tiles" && cmd.name != "bench" && cmd.name != "story" && cmd.name != "help")
             return Error{"unknown command '" + cmd.name + "' (try `frontline --help`)"};
-        if (cmd.name == "tiles" || cmd.name == "bench") {  // own grammars: tiles_command.cpp, bench_command.cpp
+        if (cmd.name == "tiles" || cmd.name == "bench" || cmd.name == "story") {  // own grammars: *_command.cpp
             cmd.rest.assign(args.begin() + 1, args.end());
             return cmd;
         }
