@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench.h"
+#include "bench_timing.h"
 #include "commands.h"
 #include "core/camera.h"
 #include "core/parse.h"
@@ -79,17 +80,6 @@ struct TerrainBenchOptions {
 };
 
 const char* const kViews[] = {"kandahar-overview", "spin-boldak", "region-top-down"};
-
-double msSince(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-    if (v.empty()) return std::nan("");
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 // The hook for a GPU-driven renderer: when FrameStats carries `gpuSelectionMs` (the GPU time of its LOD
 // selection, from timestamps), it is reported as `gpu_selection_ms`; until then the key is null. Detected at
@@ -204,61 +194,6 @@ private:
     terrain::TileStreamer m_streamer;
     uint64_t m_frame = 0;
 };
-
-// ---- frames ------------------------------------------------------------------------------------------------
-
-// Streams until the view is at full detail (as OffscreenRenderer does for stills), or only failed tiles
-// remain, or `timeout` passes.
-terrain::Readiness streamToFullDetail(render::BenchFrame& frame, render::SceneRenderer& renderer, const ViewState& view,
-                                      const render::RenderSettings& settings, std::chrono::seconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-        frame.runTransfers([&] { renderer.prepare(render::BenchFrame::kSlot, view, settings); },
-                           [&](VkCommandBuffer cmd) { renderer.recordTransfers(cmd); });
-        terrain::TileStreamer* streamer = renderer.streamer();
-        if (!streamer) return {true, 1.0, {}, {}};
-        terrain::Readiness r = streamer->readiness();
-        if (r.resolved || (r.missing.empty() && streamer->idle()) || Clock::now() > deadline) return r;
-        streamer->waitForProgress(std::chrono::milliseconds(20));
-    }
-}
-
-// One pass to time: what a frame of it records, and its timings.
-struct TimedPass {
-    const char* name;  // "terrain", "floor", "naive": the --images file suffix
-    int frames = 0;    // timed frames
-    std::function<void()> prepare;
-    std::function<void(VkCommandBuffer)> transfers, draw;
-    std::vector<double> gpuMs, cpuMs, prepareMs;
-};
-
-// `warmup` untimed frames of each pass, then the timed frames in rounds of one frame per pass: on a shared
-// machine a change of load then shifts every pass alike, and the ratios between them stay honest.
-void timeInterleaved(render::BenchFrame& frame, std::vector<TimedPass*> passes, int warmup, const glm::vec4& clear) {
-    int rounds = 0;
-    for (TimedPass* p : passes) rounds = std::max(rounds, p->frames);
-    for (int i = -warmup; i < rounds; ++i)
-        for (TimedPass* p : passes) {
-            if (i >= p->frames) continue;
-            const render::FrameTiming f = frame.run(p->prepare, p->transfers, p->draw, clear);
-            if (i < 0) continue;
-            p->gpuMs.push_back(f.gpuMs);
-            p->cpuMs.push_back(f.cpuMs);
-            p->prepareMs.push_back(f.prepareMs);
-        }
-}
-
-Status saveImage(render::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,
-                 const char* pass) {
-    if (dir.empty()) return Ok{};
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) return Error::inFile(dir, "cannot create directory: " + ec.message());
-    const std::string path = (fs::path(dir) / (view + "_" + std::to_string(size.width) + "x" +
-                                               std::to_string(size.height) + "_" + pass + ".png"))
-                                 .string();
-    return output::writePng(path, frame.readback());
-}
 
 // ---- output ------------------------------------------------------------------------------------------------
 

@@ -15,12 +15,16 @@ std::string usage() {
            "            (see `tiles --help`)\n"
            "  bench     measurements: `bench streaming [--json] [--quick] [--terrain SOURCE]` (no GPU),\n"
            "            `bench terrain [--json] [--quick] [--sizes WxH,...]` (see `bench --help`)\n"
+           "  story     the story document: `story import-geojson FILE --into STORY`,\n"
+           "            `story export-geojson STORY --out FILE`, `story info STORY` (see `story --help`)\n"
            "\n"
            "render options:\n"
            "  --view NAME                              a named view (see `frontline views`)\n"
            "  --camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG  a camera instead (altitude above mean sea level)\n"
            "  --size WxH                               output size (default 1280x720)\n"
            "  --out FILE.png                           output file (default out/<view>.png)\n"
+           "  --time ISO-8601                          story time, e.g. 2021-07-14T12:00Z (default: the story's\n"
+           "                                           last keyframe)\n"
            "\n"
            "window options:\n"
            "  --view NAME           the view to start from (default kandahar-overview)\n"
@@ -33,6 +37,8 @@ std::string usage() {
            "  --encoding NAME       terrarium | mapbox, where the terrain source cannot say\n"
            "  --dem FILE            raster the lines and names are draped on, any GDAL format (default: the embedded\n"
            "                        Kandahar GMTED2010)\n"
+           "  --story FILE          the story drawn over the terrain (default: the embedded Spin Boldak 2021\n"
+           "                        story); `none` for terrain alone\n"
            "  --device N            Vulkan device index (see `frontline devices`)\n"
            "  --exaggeration X      vertical exaggeration (default 2)\n"
            "  --sun AZ,EL           sun azimuth and elevation in degrees (default 250,30)\n"
@@ -48,9 +54,9 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         cmd.name = args[0];
         i = 1;
         if (cmd.name != "render" && cmd.name != "window" && cmd.name != "views" && cmd.name != "devices" &&
-            cmd.name != "tiles" && cmd.name != "bench" && cmd.name != "help")
+            cmd.name != "tiles" && cmd.name != "bench" && cmd.name != "story" && cmd.name != "help")
             return Error{"unknown command '" + cmd.name + "' (try `frontline --help`)"};
-        if (cmd.name == "tiles" || cmd.name == "bench") {  // own grammars: tiles_command.cpp, bench_command.cpp
+        if (cmd.name == "tiles" || cmd.name == "bench" || cmd.name == "story") {  // own grammars: *_command.cpp
             cmd.rest.assign(args.begin() + 1, args.end());
             return cmd;
         }
@@ -75,7 +81,7 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         auto v = value(a);
         if (a != "--view" && a != "--camera" && a != "--size" && a != "--out" && a != "--dem" && a != "--device" &&
-            a != "--terrain" && a != "--encoding" && a != "--exaggeration" && a != "--sun" && a != "--frames")
+            a != "--terrain" && a != "--encoding" && a != "--exaggeration" && a != "--sun" && a != "--frames" && a != "--story" && a != "--time")
             return Error{"unknown option '" + a + "' (try `frontline --help`)"};
         if (!v) return v.error();
         const std::string& s = *v;
@@ -115,6 +121,13 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             auto n = parseDouble(s, "--frames");
             if (!n || *n < 0 || *n != static_cast<int>(*n)) return Error{"--frames: '" + s + "' is not a frame count"};
             cmd.window.frames = static_cast<int>(*n);
+        } else if (a == "--story") {
+            if (s.empty()) return Error{"--story needs a story file (or 'none')"};
+            cmd.common.scene.storyPath = s == "none" ? "" : s;
+        } else if (a == "--time") {
+            auto t = story::parseStoryTime(s);
+            if (!t) return Error{"--time: " + t.error().message};
+            cmd.common.settings.storyTime = *t;
         } else if (a == "--sun") {
             auto sun = parseDoubleList(s, 2, "--sun");
             if (!sun) return sun.error();

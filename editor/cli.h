@@ -32,11 +32,11 @@ struct WindowOptions {
 };
 
 struct Command {
-    std::string name;  // "", "render", "window", "views", "devices", "tiles", "bench", "help"
+    std::string name;  // "", "render", "window", "views", "devices", "tiles", "bench", "story", "help"
     CommonOptions common;
     RenderOptions render;
     WindowOptions window;
-    // `tiles`, `bench`: everything after the command, parsed by the command itself
+    // `tiles`, `bench`, `story`: everything after the command, parsed by the command itself
     std::vector<std::string> rest;
 };
 

@@ -16,6 +16,7 @@ int runListDevices();
 int runListViews();
 int runTiles(const Command& cmd);  // `frontline tiles build|info ...` (tiles_command.cpp)
 int runBench(const Command& cmd);  // `frontline bench streaming|terrain ...` (bench_command.cpp)
+int runStory(const Command& cmd);  // `frontline story import-geojson|export-geojson|info ...` (story_command.cpp)
 
 // Prints "frontline: error: <message>" as one line on stderr.
 void printError(const std::string& message);

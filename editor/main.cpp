@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
         if (name == "window") return runWindow(*cmd);
         if (name == "tiles") return runTiles(*cmd);
         if (name == "bench") return runBench(*cmd);
+        if (name == "story") return runStory(*cmd);
         // No command: the window where there is a display, otherwise every named view as a PNG.
         const char* display = std::getenv("DISPLAY");
         if (display && *display) return runWindow(*cmd);

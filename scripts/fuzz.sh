@@ -7,7 +7,7 @@ seconds=${1:-60}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFRONTLINE_FUZZ=ON \
   -DFRONTLINE_BUILD_EDITOR=OFF >/dev/null
 cmake --build build-fuzz -j "$(nproc)"
-for target in dem geojson cli pmtiles height_png http shape; do
+for target in dem geojson cli pmtiles height_png http shape story story_geojson; do
   mkdir -p "build-fuzz/corpus-$target"
   echo "== fuzz_$target for ${seconds}s"
   (cd build-fuzz && ASAN_OPTIONS=detect_leaks=1 ./tests/fuzz/fuzz_$target -max_total_time="$seconds" -max_len=65536 \

@@ -4,6 +4,7 @@
 // into a caller's render pass; per-frame label visibility (occlusion against the terrain) and placement.
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -55,6 +56,10 @@ struct RenderSettings {
     bool borders = true;
     bool labels = true;
     bool furniture = true;  // caption, legend and attribution (when setFurniture() gave any)
+    // Story time (story::StoryTime: UTC seconds since the epoch) of the scene's story; NaN = its last
+    // keyframe. Part of what a frame is a function of: (story, camera, story time), never the wall clock.
+    double storyTime = std::numeric_limits<double>::quiet_NaN();
+    bool overlays = true;  // the story's areas, fronts, routes and arrows
     // Label em size as a fraction of the frame height (never below 12 px): 18 px at 540 lines, 37 px at
     // 1080, 73 px at 2160, so a preview and a 4K render look the same. The Arabic-script line is 0.9 of it.
     double labelSize = 0.034;

@@ -28,6 +28,11 @@ Result<Scene> loadScene(const SceneOptions& options) {
             scene.markers.push_back(*p);
         }
     }
+    if (!options.storyPath.empty()) {
+        auto story = loadStory(options.storyPath);
+        if (!story) return story.error();
+        scene.story = std::move(story).value();
+    }
     if (!options.terrain.empty()) {
         auto source = terrain::openTileSource(options.terrain, options.terrainSource);
         if (!source) {

@@ -11,6 +11,7 @@
 #include "core/geodesy.h"
 #include "core/result.h"
 #include "story/geodata.h"
+#include "story/story.h"
 #include "terrain/dem.h"
 #include "terrain/geoid.h"
 #include "terrain/tile_source.h"
@@ -25,6 +26,9 @@ struct SceneOptions {
     std::string placesPath = std::string(FRONTLINE_ASSET_DIR) + "/vector/places.geojson";
     // Places shown with a marker and a name (GeoNames ASCII names).
     std::vector<std::string> markers = {"Kandahar", "Spin Boldak", "Chaman", "Quetta"};
+    // The story drawn over the terrain (`--story FILE`; "" = none): control areas, fronts, routes, arrows,
+    // its labels (which replace the markers above) and the caption, legend and attribution.
+    std::string storyPath = std::string(FRONTLINE_ASSET_DIR) + "/stories/spin-boldak-2021.json";
     terrain::DemImportOptions dem;
     // The streamed terrain (`--terrain`): a .pmtiles path or URL, an XYZ directory or URL template, or a
     // GDAL raster. Default: the sample Kandahar pyramid the build makes from the embedded DEM (see
@@ -44,6 +48,7 @@ struct Scene {
     // Streamed elevation; the DEM above still drapes lines and labels and answers picking until overlays
     // drape on the tiles (issue 5).
     std::shared_ptr<terrain::TileSource> terrain;
+    std::optional<Story> story;
 
     const terrain::GeoidModel* geoidModel() const { return geoid ? &*geoid : nullptr; }
     // EGM96 undulation (m) at lat/lon; 0 without a geoid.
