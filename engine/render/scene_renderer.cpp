@@ -8,8 +8,10 @@
 #include "gpu/check.h"
 #include "gpu/context.h"
 #include "gpu/pipeline.h"
+#include "render/story_overlay.h"
 #include "shared/gpu_types.h"
 #include "story/scene.h"
+#include "story/story_eval.h"
 #include "terrain/terrain_mesh.h"
 #include "terrain/tile_streamer.h"
 
@@ -103,7 +105,16 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
     m_fontImage = gpu::Image(
         m_ctx, {static_cast<uint32_t>(m_atlas->size()), static_cast<uint32_t>(m_atlas->size()), VK_FORMAT_R8_UNORM,
                 VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, VK_IMAGE_ASPECT_COLOR_BIT});
+    // With a story its labels, caption, legend and layers are drawn (applyStory); else the scene's markers.
     if (auto s = setLabels(markerLabels(m_scene)); !s) return s.error();
+    if (m_scene.story) {
+        const story::Story& st = *m_scene.story;
+        const StoryOverlay o =
+            buildStoryOverlay(st, story::evaluateStory(st, story::lastKeyframe(st)),
+                              [&](double lat, double lon) { return terrainHeightMsl(lat, lon, false); });
+        if (auto s = setLabels(o.labels); !s) return s.error();
+        m_storyDrivesOverlays = m_storyDrivesFurniture = true;
+    }
     m_fontImage.upload(m_atlas->pixels().data(), m_atlas->pixels().size());
     m_atlasUploaded = m_atlas->generation();
 
@@ -274,8 +285,36 @@ void SceneRenderer::buildLines() {
 }
 
 void SceneRenderer::setOverlays(std::vector<OverlayLayer> layers, double animationSeconds) {
+    m_storyDrivesOverlays = false;  // the caller's layers stand until it sets others
     m_overlays = std::move(layers);
     m_animationSeconds = animationSeconds;
+}
+
+void SceneRenderer::applyStory(const RenderSettings& settings) {
+    if (!m_scene.story || (!m_storyDrivesOverlays && !m_storyDrivesFurniture)) return;
+    const story::Story& st = *m_scene.story;
+    const double t = std::isnan(settings.storyTime) ? story::lastKeyframe(st) : settings.storyTime;
+    if (m_storyApplied && t == m_storyTime && settings.overlays == m_storyOverlaysOn) return;
+    // Evaluated only when the story time changes: a still camera on a playing story costs the evaluation
+    // and the overlay field's per-fragment blend, not new distance fields (until a keyframe pair changes).
+    StoryOverlay o = buildStoryOverlay(st, story::evaluateStory(st, t), nullptr);
+    if (m_storyDrivesOverlays) {
+        m_overlays.clear();
+        if (settings.overlays)
+            for (size_t i = 0; i < o.layers.size(); ++i)
+                // The base map's border (the full line, from the scene) stands in for a story's own copy.
+                if (!(o.borderLayer[i] && settings.borders && !m_borderLayer.from.rings.empty()))
+                    m_overlays.push_back(std::move(o.layers[i]));
+        // Dashes march with the story clock, so a recording is the same at any render speed.
+        m_animationSeconds = story::presentationSecondsAt(st.clock, t);
+    }
+    if (m_storyDrivesFurniture && (!m_storyApplied || o.furniture.caption != m_furniture.caption ||
+                                   o.furniture.subcaption != m_furniture.subcaption)) {
+        if (Status s = setFurnitureText(o.furniture); !s) log::warn(s.error().message);
+    }
+    m_storyApplied = true;
+    m_storyTime = t;
+    m_storyOverlaysOn = settings.overlays;
 }
 
 void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const RenderSettings& settings) {
@@ -303,6 +342,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         glm::vec4(0.30f, static_cast<float>(settings.hillshade), 0.85f, static_cast<float>(settings.reliefShading));
     std::memcpy(slot.uniforms.mapped(), &u, sizeof(u));
 
+    applyStory(settings);
     m_stats = {};
     ++m_frameNumber;
     if (m_tiles) {
@@ -389,6 +429,11 @@ Status SceneRenderer::setLabels(std::vector<LabelRequest> labels) {
 }
 
 Status SceneRenderer::setFurniture(const Furniture& furniture) {
+    m_storyDrivesFurniture = false;
+    return setFurnitureText(furniture);
+}
+
+Status SceneRenderer::setFurnitureText(const Furniture& furniture) {
     m_furniture = furniture;
     m_shaped.clear();
     Status status = Ok{};

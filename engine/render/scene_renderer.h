@@ -130,6 +130,9 @@ private:
     void buildLines();
     void buildOverlay(uint32_t slot, const ViewState& view, const RenderSettings& settings);
     Status shapeText(const std::string& text, bool bold, ShapedText& out);
+    Status setFurnitureText(const Furniture& furniture);
+    // The scene's story at settings.storyTime: layers and furniture, unless a caller set its own.
+    void applyStory(const RenderSettings& settings);
     bool anchorOccluded(const ViewState& view, const glm::dvec3& anchor, double exaggeration, bool streamed) const;
     double terrainHeightMsl(double lat, double lon, bool streamed) const;
     void uploadAtlasIfChanged();
@@ -172,6 +175,9 @@ private:
     std::vector<Chunk> m_chunks;
     std::vector<OverlayLayer> m_overlays;
     double m_animationSeconds = 0;
+    bool m_storyDrivesOverlays = false, m_storyDrivesFurniture = false;
+    bool m_storyApplied = false, m_storyOverlaysOn = true;
+    double m_storyTime = 0;
     OverlayLayer m_borderLayer;  // the scene's borders as a Line layer of the overlay field
     gpu::Buffer m_lineSegments;
     uint32_t m_lineSegmentCount = 0;
