@@ -25,7 +25,10 @@ struct RenderFixture {
 inline RenderFixture& fixture() {
     static RenderFixture* f = [] {
         auto* fx = new RenderFixture;
-        auto scene = story::loadScene();
+        // No story: the terrain, label and overlay tests control what is drawn; story_render_test draws one.
+        story::SceneOptions options;
+        options.storyPath.clear();
+        auto scene = story::loadScene(options);
         if (!scene) {
             ADD_FAILURE() << scene.error().message;
             return fx;
