@@ -112,5 +112,8 @@ private:
 // `frontline bench terrain ...` (bench_terrain.cpp); `args` follow the word "terrain".
 int runTerrainBench(const std::vector<std::string>& args);
 std::string terrainBenchUsage();
+// `frontline bench overlays ...` (bench_overlays.cpp).
+int runOverlaysBench(const std::vector<std::string>& args);
+std::string overlaysBenchUsage();
 
 }  // namespace fl::app

@@ -37,6 +37,7 @@ using Clock = std::chrono::steady_clock;
 std::string benchUsage() {
     return "usage: frontline bench streaming [--json] [--quick] [--terrain SOURCE] [--encoding NAME]\n"
            "       frontline bench terrain [--json] [--quick] [--terrain SOURCE] [--sizes WxH,...] ...\n"
+           "       frontline bench overlays [--json] [--quick] [--story FILE] [--sizes WxH,...] ...\n"
            "\n"
            "Measures tile decoding (decodeHeightPng against a plain libpng decode) and the time to full detail\n"
            "after a camera cut for the named views, from the archive and from the same archive served over\n"
@@ -48,7 +49,7 @@ std::string benchUsage() {
            "                     local .pmtiles file\n"
            "  --encoding NAME    terrarium | mapbox, where the source cannot say\n"
            "\n" +
-           terrainBenchUsage();
+           terrainBenchUsage() + "\n" + overlaysBenchUsage();
 }
 
 struct BenchOptions {
@@ -481,7 +482,7 @@ int runStreaming(const BenchOptions& o) {
 int runBench(const Command& cmd) {
     const std::vector<std::string>& rest = cmd.rest;
     if (rest.empty()) {
-        printError("bench: missing benchmark (known: streaming, terrain; try `frontline bench --help`)");
+        printError("bench: missing benchmark (known: streaming, terrain, overlays; try `frontline bench --help`)");
         return kExitUsage;
     }
     for (const auto& a : rest)
@@ -490,8 +491,9 @@ int runBench(const Command& cmd) {
             return kExitOk;
         }
     if (rest[0] == "terrain") return runTerrainBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
+    if (rest[0] == "overlays") return runOverlaysBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
     if (rest[0] != "streaming") {
-        printError("bench: unknown benchmark '" + rest[0] + "' (known: streaming, terrain)");
+        printError("bench: unknown benchmark '" + rest[0] + "' (known: streaming, terrain, overlays)");
         return kExitUsage;
     }
     auto options = parseBench(std::vector<std::string>(rest.begin() + 1, rest.end()));

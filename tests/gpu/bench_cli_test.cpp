@@ -176,6 +176,31 @@ TEST(BenchCli, QuickTerrainBenchPrintsDocumentedJsonLines) {
     EXPECT_EQ(views, (std::set<std::string>{"kandahar-overview", "spin-boldak", "region-top-down"}));
 }
 
+TEST(BenchCli, QuickOverlaysBenchComparesTheStoryWithTerrainAlone) {
+    const CliRun r = runFrontline("bench overlays --json --quick", "FRONTLINE_VALIDATION=1");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::set<std::string> views;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        CPLJSONDocument doc;
+        ASSERT_TRUE(doc.LoadMemory(line)) << "not JSON: " << line;
+        const CPLJSONObject o = doc.GetRoot();
+        const std::string metric = o.GetString("metric");
+        ASSERT_TRUE(metric == "device" || metric == "overlays") << line;
+        if (metric != "overlays") continue;
+        views.insert(o.GetString("view"));
+        for (const char* key : {"ms_terrain", "ms_story", "ratio_story", "ms_story_time_changing",
+                                "ratio_time_changing", "field_texels_per_frame"})
+            EXPECT_GT(o.GetDouble(key), 0) << key << ": " << line;
+        EXPECT_NEAR(o.GetDouble("ratio_story"), o.GetDouble("ms_story") / o.GetDouble("ms_terrain"),
+                    1e-3 * o.GetDouble("ratio_story"));
+        // A still story computes no fields after its first frame; a playing one does.
+        EXPECT_EQ(o.GetDouble("field_dispatches_still"), 0.0) << line;
+        EXPECT_GT(o.GetDouble("field_dispatches_per_frame"), 0.0) << line;
+    }
+    EXPECT_EQ(views.size(), 3u) << r.out;
+}
+
 TEST(BenchCli, UsageErrorsExit2) {
     for (const std::string args :
          {"bench", "bench frobnicate", "bench streaming --frobnicate", "bench streaming --terrain",
