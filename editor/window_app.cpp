@@ -21,6 +21,7 @@
 #include "render/picking.h"
 #include "render/render_pass.h"
 #include "render/scene_renderer.h"
+#include "story/story.h"
 #include "terrain/terrain_mesh.h"
 #include "terrain/tile_streamer.h"
 
@@ -205,6 +206,16 @@ int runWindow(const Command& cmd) {
         window, [](GLFWwindow* w, int, int) { static_cast<InputState*>(glfwGetWindowUserPointer(w))->resized = true; });
 
     render::RenderSettings settings = cmd.common.settings;
+    settings.labelContinuity = true;  // a moving camera: label hysteresis and fades carry over between frames
+    // The story plays on its own clock: presentation seconds (advanced by the wall clock only while playing)
+    // map to story time through the story's clock, so pausing or scrubbing never touches the wall clock.
+    double presentation = 0;
+    bool playing = false;
+    if (scene.story) {
+        const story::StoryTime t0 =
+            std::isnan(settings.storyTime) ? story::lastKeyframe(*scene.story) : settings.storyTime;
+        presentation = story::presentationSecondsAt(scene.story->clock, t0);
+    }
     const story::CameraSpec start = cmd.render.camera ? *cmd.render.camera : *story::findView("kandahar-overview");
     OrbitController orbit(scene);
     orbit.setPose(story::toPose(start, scene.geoidModel()), settings.exaggeration);
@@ -328,6 +339,25 @@ int runWindow(const Command& cmd) {
         ImGui::Checkbox("Place names", &settings.labels);
         ImGui::SameLine();
         ImGui::Checkbox("Border", &settings.borders);
+        if (scene.story) {
+            const story::StoryClock& clock = scene.story->clock;
+            ImGui::Separator();
+            ImGui::TextWrapped("Story: %s", scene.story->title.c_str());
+            if (playing) presentation = std::min(presentation + frameMs / 1000.0, clock.seconds);
+            if (presentation >= clock.seconds) playing = false;
+            float p = float(presentation);
+            if (ImGui::SliderFloat("Story clock", &p, 0.0f, float(clock.seconds), "%.1f s")) presentation = p;
+            if (ImGui::Button(playing ? "Pause" : "Play")) {
+                if (!playing && presentation >= clock.seconds) presentation = 0;
+                playing = !playing;
+            }
+            settings.storyTime = story::storyTimeAt(clock, presentation);
+            ImGui::SameLine();
+            ImGui::Text("%s", story::formatStoryTime(settings.storyTime).c_str());
+            ImGui::Checkbox("Areas, fronts, arrows", &settings.overlays);
+            ImGui::SameLine();
+            ImGui::Checkbox("Caption and legend", &settings.furniture);
+        }
         ImGui::TextDisabled("Left drag: orbit  Right drag: pan  Wheel: zoom  Esc: quit");
         ImGui::End();
         ImGui::Render();
