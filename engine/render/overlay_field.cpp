@@ -33,6 +33,21 @@ glm::vec4 linearColour(glm::vec4 c) {
     return glm::vec4(srgbToLinear(glm::vec3(c)), c.a);
 }
 
+// The largest distance from a vertex of `a` to the boundary of `b` (Mercator). O(vertices x edges): story
+// keyframes have tens to hundreds of vertices, and it is computed once per keyframe pair.
+double boundaryReach(const MercatorShape& a, const MercatorShape& b) {
+    double reach = 0;
+    for (const auto& ring : a.rings)
+        for (const glm::dvec2& p : ring) {
+            double best = 1e300;
+            for (const auto& r : b.rings)
+                for (size_t i = 0; i < r.size(); ++i)
+                    best = std::min(best, pointSegmentDistance(p, r[i], r[(i + 1) % r.size()]));
+            if (best < 1e300) reach = std::max(reach, best);
+        }
+    return reach;
+}
+
 uint64_t hashShape(const FieldShape& s) {
     uint64_t h = 1469598103934665603ull;
     auto mix = [&](uint64_t v) {
@@ -515,6 +530,13 @@ void OverlayField::setLayers(std::vector<OverlayLayer> layers, double animationS
                 l.merc[k] = toMercator(s);
         }
         l.sameShapes = l.hash[0] == l.hash[1];
+        l.morphReach = 0;
+        if (!l.sameShapes) {
+            if (i < m_layers.size() && m_layers[i].hash[0] == l.hash[0] && m_layers[i].hash[1] == l.hash[1])
+                l.morphReach = m_layers[i].morphReach;  // same keyframe pair: only the weight moved
+            else
+                l.morphReach = std::max(boundaryReach(l.merc[0], l.merc[1]), boundaryReach(l.merc[1], l.merc[0]));
+        }
     }
     m_layers = std::move(next);
 }
@@ -620,6 +642,7 @@ void OverlayField::prepare(uint32_t slotIndex, const FieldView& view) {
                              s.dashed ? std::max(2.0f, s.dashPx) : 0.0f, std::max(3.0f, s.hatchPx));
         g.info = glm::uvec4(uint32_t(layer.layer.kind), uint32_t(s.pattern), s.animatedDash ? 1u : 0u,
                             layer.sameShapes ? 0u : 1u);
+        g.morph = glm::vec4(float(layer.morphReach), 0, 0, 0);
         reach = std::max(reach, 0.5f * g.sizes.x + g.sizes.w + 2.5f * g.sizes.y + 2.5f * g.sizes.z + 1.0f);
         for (uint32_t k = 0; k < 2; ++k)
             for (uint32_t c = 0; c < m_windows.size(); ++c) {

@@ -194,6 +194,10 @@ private:
         uint64_t hash[2] = {0, 0};
         MercatorShape merc[2];
         bool sameShapes = false;
+        // Mercator distance within which both keyframes' fields must be exact for their blend to be: the
+        // largest distance from a vertex of either shape to the other's boundary. Beyond it a field clamped
+        // at the band would blend two clamped values into a false zero (a region-wide "front line").
+        double morphReach = 0;
     };
     // What a field layer of the image holds, to skip recomputing it.
     struct FieldKey {

@@ -91,6 +91,7 @@ struct OverlayLayerGpu {
                       // w: hatch period px
     uvec4 info;       // x: kind (0 area, 1 line), y: pattern (0 solid, 1 hatched, 2 cross, 3 none),
                       // z: 1 = animated dash, w: keyframe slot of `to` (0 when from and to are one shape)
+    vec4 morph;       // x: morph reach (Mercator): how far apart the two keyframes' boundaries are (0: same)
 };
 
 struct OverlayUniforms {
@@ -112,8 +113,8 @@ struct OverlayFieldJob {
 };
 
 #ifdef __cplusplus
-static_assert(sizeof(OverlayLayerGpu) == 6 * 16, "OverlayLayerGpu must match the std140 layout");
-static_assert(sizeof(OverlayUniforms) == (6 + FRONTLINE_OVERLAY_FIELDS + 6 * FRONTLINE_OVERLAY_MAX_LAYERS) * 16,
+static_assert(sizeof(OverlayLayerGpu) == 7 * 16, "OverlayLayerGpu must match the std140 layout");
+static_assert(sizeof(OverlayUniforms) == (6 + FRONTLINE_OVERLAY_FIELDS + 7 * FRONTLINE_OVERLAY_MAX_LAYERS) * 16,
               "OverlayUniforms must match the std140 layout");
 static_assert(sizeof(OverlayFieldJob) == 64, "OverlayFieldJob must match the std430 layout");
 static_assert(sizeof(TerrainUniforms) == 19 * 16, "TerrainUniforms must match the std140 layout");

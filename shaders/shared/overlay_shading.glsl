@@ -51,6 +51,11 @@ float ovAt(uint l, int c, vec2 m) {
     uint to = (l * 2u + overlay.layers[l].info.w) * uint(kOvCascades) + uint(c);
     float a = ovSample(from, p);
     float b = w > 0.0 ? ovSample(to, p) : a;
+    // Both clamped at the band on opposite sides: their true blend is unknown, and blending the clamped
+    // values would draw a false front across the whole region. Take the nearer keyframe's side instead
+    // (the layer's cascade choice keeps this to views where no cascade's band spans the morph).
+    float band = 0.99 * overlay.field.y;
+    if (abs(a) >= band && abs(b) >= band && (a < 0.0) != (b < 0.0)) return (w < 0.5 ? a : b) * cas.z;
     return mix(a, b, w) * cas.z;
 }
 
@@ -156,7 +161,14 @@ vec3 applyOverlays(vec3 albedo, vec2 m) {
     for (int li = 0; li < count; ++li) {
         uint l = uint(li);
         OverlayLayerGpu L = overlay.layers[l];
-        vec2 field = ovLayer(l, m, k);
+        // A morphing layer blends two distances, which is exact only where both are below the band: read it
+        // from a cascade whose band reaches across the gap between the keyframes (coarser, while it morphs).
+        OvCascades kl = k;
+        if (L.morph.x > 0.0 && L.params.x > 0.0 && L.params.x < 1.0) {
+            OvCascades wide = ovPick(m, mercPerPx + L.morph.x / (overlay.field.w * max(overlay.field.z, 1.0)));
+            if (wide.valid) kl = wide;  // else the coarsest there is: a visible blend beats no layer
+        }
+        vec2 field = ovLayer(l, m, kl);
         float pxScale = max(ovPxScale(field.x, J, invJt), 1e-20);
         float d = field.x / pxScale;
         if (L.info.x == 1u) {
@@ -198,7 +210,7 @@ vec3 applyOverlays(vec3 albedo, vec2 m) {
             if (shadow > 0.0) {
                 // A soft drop shadow down-right: the shape's field sampled up-left by the offset.
                 vec2 off = vec2(0.6, 0.8) * shadow;
-                float ds = ovLayer(l, m - dx * off.x - dy * off.y, k).x / pxScale;
+                float ds = ovLayer(l, m - dx * off.x - dy * off.y, kl).x / pxScale;
                 float sa = 0.5 * (1.0 - smoothstep(-0.5 * shadow, shadow, ds));
                 result = ovOver(result, result * 0.2, sa * (1.0 - inside));
             }

@@ -141,8 +141,8 @@ TEST_F(StoryRenderTest, FramesAreReproducibleFromStoryCameraAndTime) {
 
 TEST(StoryRenderCli, RendersAStoryAtATime) {
     const fs::path out = tempDir() / "story.png";
-    const auto r = runFrontline("render --view spin-boldak --size 320x180 --time 2021-07-14T12:00Z --out '" +
-                                out.string() + "'");
+    const auto r =
+        runFrontline("render --view spin-boldak --size 320x180 --time 2021-07-14T12:00Z --out '" + out.string() + "'");
     EXPECT_EQ(r.exitCode, 0) << r.err;
     auto image = output::readPng(out.string());
     ASSERT_TRUE(image.ok()) << r.err;
@@ -155,4 +155,28 @@ TEST(StoryRenderCli, BadStoryAndTimeAreNamed) {
     expectOneLineError(runFrontline("render --story '" + bad.string() + "' --out x.png"), 1, "broken-story.json");
     expectOneLineError(runFrontline("render --time 14-07-2021"), 2, "--time");
     expectOneLineError(runFrontline("render --story"), 2, "--story");
+}
+
+TEST_F(StoryRenderTest, MidMorphInACloseShotHasNoFalseFront) {
+    // The Taliban claim grows from the crossing (00:00) to the district (06:00) on 14 July: in the close
+    // shot the two keyframes' boundaries are farther apart than any cascade's band. Blending two clamped
+    // distances there drew a speckled "front line" over the whole region; the image must stay as smooth
+    // as at the keyframe itself (measured as the mean difference of horizontally adjacent pixels).
+    const CameraPose p = pose("spin-boldak");
+    const int w = 640, h = 360;
+    auto roughness = [&](const output::ImageRgba8& img) {
+        double sum = 0;
+        int n = 0;
+        for (int y = h / 2; y < h - 60; ++y)
+            for (int x = 120; x < w - 120; ++x) {
+                const uint8_t *a = img.at(x, y), *b = img.at(x + 1, y);
+                for (int c = 0; c < 3; ++c) sum += std::abs(int(a[c]) - int(b[c]));
+                ++n;
+            }
+        return sum / n;
+    };
+    const double keyframe = roughness(rig().renderer->render(p, w, h, at("2021-07-14T06:00:00Z")));
+    const double mid = roughness(rig().renderer->render(p, w, h, at("2021-07-14T03:00:00Z")));
+    std::printf("adjacent-pixel roughness: keyframe %.2f, mid-morph %.2f\n", keyframe, mid);
+    EXPECT_LT(mid, 1.5 * keyframe + 2.0);
 }
