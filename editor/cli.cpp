@@ -81,7 +81,8 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         auto v = value(a);
         if (a != "--view" && a != "--camera" && a != "--size" && a != "--out" && a != "--dem" && a != "--device" &&
-            a != "--terrain" && a != "--encoding" && a != "--exaggeration" && a != "--sun" && a != "--frames" && a != "--story" && a != "--time")
+            a != "--terrain" && a != "--encoding" && a != "--exaggeration" && a != "--sun" && a != "--frames" &&
+            a != "--story" && a != "--time")
             return Error{"unknown option '" + a + "' (try `frontline --help`)"};
         if (!v) return v.error();
         const std::string& s = *v;

@@ -9,6 +9,7 @@
 
 #include "output/image.h"
 #include "render/offscreen.h"
+#include "support/golden.h"
 #include "support/render_fixture.h"
 #include "terrain/terrain_mesh.h"
 
@@ -154,29 +155,12 @@ TEST_F(LabelTest, AnchorsUnderTheSurfaceAreHidden) {
 
 TEST_F(LabelTest, PashtoLabelsAndFurnitureMatchGolden) {
     ASSERT_TRUE(scene().setFurniture(storyFurniture()).ok());
-    const std::string golden = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/labels-furniture_640x360.png";
-    const std::string actualPath =
-        std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/labels-furniture_640x360_actual.png";
     const auto image = fixture().renderer->render(viewPose("kandahar-overview"), 640, 360, {});
     // The Arabic-script lines are drawn: a render without them differs.
     int visible = 0;
     for (const auto& p : scene().labelPlacements()) visible += p.visible ? 1 : 0;
     EXPECT_GE(visible, 4);
-    const char* update = std::getenv("FRONTLINE_UPDATE_GOLDEN");
-    if (update && std::string(update) == "1") {
-        ASSERT_TRUE(output::writePng(golden, image).ok());
-        GTEST_SKIP() << "golden image rewritten: " << golden;
-    }
-    auto expected = output::readPng(golden);
-    ASSERT_TRUE(expected.ok()) << expected.error().message;
-    const output::ImageDiff diff = output::compareImages(image, *expected, 24);
-    const bool ok = diff.sameSize && diff.fractionOver < 0.005 && diff.meanAbsDiff < 1.5;
-    if (!ok)
-        (void)output::writePng(actualPath, image);
-    else
-        std::filesystem::remove(actualPath);
-    EXPECT_TRUE(ok) << "mean abs diff " << diff.meanAbsDiff << ", " << diff.fractionOver * 100
-                    << " % of pixels over threshold, max " << diff.maxDiff << "; wrote " << actualPath;
+    fl::testing::expectMatchesGolden(image, "labels-furniture_640x360");
 }
 
 TEST_F(LabelTest, FurnitureIsDrawnInsideTheSafeArea) {

@@ -13,6 +13,7 @@
 #include "render/offscreen.h"
 #include "story/scene.h"
 #include "story/views.h"
+#include "support/golden.h"
 #include "support/render_fixture.h"
 #include "terrain/terrain_mesh.h"
 
@@ -41,27 +42,8 @@ protected:
 };
 
 TEST_F(RenderTest, KandaharOverviewMatchesGolden) {
-    const std::string golden = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/kandahar-overview_640x360.png";
-    const std::string actualPath =
-        std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/kandahar-overview_640x360_actual.png";
     const auto image = fixture().renderer->render(viewPose("kandahar-overview"), 640, 360, {});
-    const char* update = std::getenv("FRONTLINE_UPDATE_GOLDEN");
-    if (update && std::string(update) == "1") {
-        ASSERT_TRUE(output::writePng(golden, image).ok());
-        GTEST_SKIP() << "golden image rewritten: " << golden;
-    }
-    auto expected = output::readPng(golden);
-    ASSERT_TRUE(expected.ok()) << expected.error().message;
-    // Tolerance: lavapipe is deterministic on one machine, but LLVM versions and CPU features can move
-    // edges by a pixel; a wrong colour ramp, camera, light or missing layer changes far more than this.
-    const output::ImageDiff diff = output::compareImages(image, *expected, 24);
-    const bool ok = diff.sameSize && diff.fractionOver < 0.005 && diff.meanAbsDiff < 1.5;
-    if (!ok)
-        (void)output::writePng(actualPath, image);
-    else
-        std::filesystem::remove(actualPath);
-    EXPECT_TRUE(ok) << "mean abs diff " << diff.meanAbsDiff << ", " << diff.fractionOver * 100
-                    << " % of pixels over threshold, max " << diff.maxDiff << "; wrote " << actualPath;
+    fl::testing::expectMatchesGolden(image, "kandahar-overview_640x360");
 }
 
 TEST_F(RenderTest, StagingUploadPathRendersTheSameImage) {

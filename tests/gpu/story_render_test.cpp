@@ -13,6 +13,7 @@
 #include "story/story.h"
 #include "story/views.h"
 #include "support/cli_run.h"
+#include "support/golden.h"
 
 using namespace fl;
 namespace fs = std::filesystem;
@@ -90,21 +91,8 @@ protected:
 };
 
 TEST_F(StoryRenderTest, FourteenthOfJulyMatchesGolden) {
-    const std::string golden = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/story-14-july_640x360.png";
-    const std::string actualPath = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/story-14-july_640x360_actual.png";
     const auto image = rig().renderer->render(pose("region-top-down"), 640, 360, at("2021-07-14T12:00:00Z"));
-    const char* update = std::getenv("FRONTLINE_UPDATE_GOLDEN");
-    if (update && std::string(update) == "1") {
-        ASSERT_TRUE(output::writePng(golden, image).ok());
-        GTEST_SKIP() << "golden image rewritten: " << golden;
-    }
-    auto expected = output::readPng(golden);
-    ASSERT_TRUE(expected.ok()) << expected.error().message;
-    const output::ImageDiff diff = output::compareImages(image, *expected, 24);
-    const bool ok = diff.sameSize && diff.fractionOver < 0.005 && diff.meanAbsDiff < 1.5;
-    if (!ok) (void)output::writePng(actualPath, image);
-    EXPECT_TRUE(ok) << "mean abs diff " << diff.meanAbsDiff << ", " << diff.fractionOver * 100
-                    << " % over threshold; wrote " << actualPath;
+    fl::testing::expectMatchesGolden(image, "story-14-july_640x360");
 }
 
 TEST_F(StoryRenderTest, StoryTimeChangesWhoHoldsTheDistrict) {

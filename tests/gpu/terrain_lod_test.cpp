@@ -14,6 +14,7 @@
 #include "render/offscreen.h"
 #include "story/scene.h"
 #include "story/views.h"
+#include "support/golden.h"
 #include "support/render_fixture.h"
 #include "terrain/terrain_mesh.h"
 
@@ -207,23 +208,8 @@ TEST_F(TerrainLodTest, NoJitterTwoMetresAboveTheGround) {
 
 TEST_F(TerrainLodTest, NamedViewsMatchGoldens) {
     for (const char* name : {"spin-boldak", "region-top-down"}) {
-        const std::string base = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/" + name + "_640x360";
         const auto image = fixture().renderer->render(viewPose(name), 640, 360, {});
-        const char* update = std::getenv("FRONTLINE_UPDATE_GOLDEN");
-        if (update && std::string(update) == "1") {
-            ASSERT_TRUE(output::writePng(base + ".png", image).ok());
-            continue;
-        }
-        auto expected = output::readPng(base + ".png");
-        ASSERT_TRUE(expected.ok()) << expected.error().message;
-        const output::ImageDiff diff = output::compareImages(image, *expected, 24);
-        const bool ok = diff.sameSize && diff.fractionOver < 0.005 && diff.meanAbsDiff < 1.5;
-        if (!ok)
-            (void)output::writePng(base + "_actual.png", image);
-        else
-            std::filesystem::remove(base + "_actual.png");
-        EXPECT_TRUE(ok) << name << ": mean abs diff " << diff.meanAbsDiff << ", " << diff.fractionOver * 100
-                        << " % of pixels over threshold, max " << diff.maxDiff;
+        fl::testing::expectMatchesGolden(image, std::string(name) + "_640x360");
     }
 }
 
