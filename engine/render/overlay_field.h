@@ -67,7 +67,7 @@ struct OverlayStyle {
     static OverlayStyle route(glm::vec4 colour, float widthPx = 4.0f, bool dashed = false);
     // an international border (Line layer): a light core on a dark casing.
     static OverlayStyle border(glm::vec4 colour = {0.98f, 0.93f, 0.82f, 1.0f});
-    // an advance arrow (Area layer, see arrowShape): opaque fill, light outline, soft shadow.
+    // an advance arrow (Area layer, the outline from story/arrow_geometry.h): opaque fill, light outline, soft shadow.
     static OverlayStyle arrow(glm::vec4 colour);
 };
 
@@ -79,10 +79,6 @@ struct OverlayLayer {
     OverlayKind kind = OverlayKind::Area;
     OverlayStyle style;
 };
-
-// An advance arrow along `path` ((lon, lat) degrees), grown to `progress` (0..1) of its length: a shaft of
-// `widthM` metres and a head 2.2x as wide and 2.5 widths long at the tip. Empty below a tiny length.
-FieldShape arrowShape(const std::vector<glm::dvec2>& path, double progress, double widthM);
 
 struct OverlayFieldOptions {
     // Texels per side of each cascade. 512: a 1080p top-down view is covered by the two finest cascades

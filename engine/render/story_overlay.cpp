@@ -4,21 +4,6 @@ namespace fl::render {
 
 namespace {
 
-FieldShape toFieldShape(const story::MultiPolygon& area) {
-    FieldShape s;
-    auto addRing = [&](const story::Ring& ring) {
-        std::vector<glm::dvec2> r;
-        r.reserve(ring.size());
-        for (const story::LonLat& p : ring) r.emplace_back(p.lon, p.lat);
-        if (r.size() >= 3) s.rings.push_back(std::move(r));
-    };
-    for (const story::Polygon& p : area) {
-        addRing(p.outer);
-        for (const story::Ring& h : p.holes) addRing(h);
-    }
-    return s;
-}
-
 FieldShape toFieldLine(const std::vector<story::LonLat>& points) {
     FieldShape s;
     std::vector<glm::dvec2> r;
@@ -40,6 +25,21 @@ int legendPattern(story::FillPattern p) {
 }
 
 }  // namespace
+
+FieldShape toFieldShape(const story::MultiPolygon& area) {
+    FieldShape s;
+    auto addRing = [&](const story::Ring& ring) {
+        std::vector<glm::dvec2> r;
+        r.reserve(ring.size());
+        for (const story::LonLat& p : ring) r.emplace_back(p.lon, p.lat);
+        if (r.size() >= 3) s.rings.push_back(std::move(r));
+    };
+    for (const story::Polygon& p : area) {
+        addRing(p.outer);
+        for (const story::Ring& h : p.holes) addRing(h);
+    }
+    return s;
+}
 
 OverlayStyle areaStyle(story::ClaimStatus status, glm::vec4 colour, glm::vec4 other) {
     switch (status) {

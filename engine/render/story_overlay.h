@@ -23,6 +23,9 @@ struct StoryOverlay {
     Furniture furniture;
 };
 
+// A story area (or arrow outline) as the field's even-odd rings.
+FieldShape toFieldShape(const story::MultiPolygon& area);
+
 // The look of an area in a claim status, in its faction's colour (`other`: the colour of the faction
 // that contests it, for the cross-hatching). Confirmed: solid fill, solid front line with a glow; claimed:
 // lighter hatched fill and a dashed line; contested: cross-hatched in both colours.

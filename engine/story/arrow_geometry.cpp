@@ -154,6 +154,8 @@ Polygon arrowOutline(const std::vector<LonLat>& path, double progress, double wi
         const geo::Geodetic g = frame.toGeodetic({p.x, p.y, drop});
         poly.outer.push_back({g.lon, g.lat});
     }
+    // Grown all the way, the tip is the destination itself, not its round trip through the plane.
+    if (progress >= 1.0) poly.outer[centre.size() + 1] = clean.back();
     if (ringSignedArea(poly.outer) < 0) std::reverse(poly.outer.begin(), poly.outer.end());
     return poly;
 }

@@ -14,12 +14,23 @@
 #include "render/offscreen.h"
 #include "render/overlay_field.h"
 #include "render/overlay_field_reference.h"
+#include "render/story_overlay.h"
+#include "story/arrow_geometry.h"
+#include "support/golden.h"
 #include "support/render_fixture.h"
 
 using namespace fl;
 using namespace fl::render;
 
 namespace {
+
+// The advance arrow the story draws (story/arrow_geometry.h) as field rings; `widthM` metres of body.
+FieldShape arrowShape(const std::vector<glm::dvec2>& path, double progress, double widthM) {
+    std::vector<story::LonLat> p;
+    for (const glm::dvec2& q : path) p.push_back({q.x, q.y});
+    const story::Polygon outline = story::arrowOutline(p, progress, widthM / 1000.0);
+    return outline.outer.empty() ? FieldShape{} : toFieldShape({outline});
+}
 
 using fl::testing::fixture;
 
@@ -145,26 +156,6 @@ std::vector<uint8_t> expectedMask(const FieldShape& shape) {
     for (size_t i = 0; i < picks.size(); ++i)
         out[i] = picks[i] && insideEvenOdd(m, lonLatToMercator({picks[i]->lon, picks[i]->lat}));
     return out;
-}
-
-void compareGolden(const output::ImageRgba8& image, const std::string& name) {
-    const std::string golden = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/" + name + ".png";
-    const std::string actual = std::string(FRONTLINE_SOURCE_DIR) + "/tests/golden/" + name + "_actual.png";
-    const char* update = std::getenv("FRONTLINE_UPDATE_GOLDEN");
-    if (update && std::string(update) == "1") {
-        ASSERT_TRUE(output::writePng(golden, image).ok());
-        GTEST_SKIP() << "golden image rewritten: " << golden;
-    }
-    auto expected = output::readPng(golden);
-    ASSERT_TRUE(expected.ok()) << expected.error().message;
-    const output::ImageDiff diff = output::compareImages(image, *expected, 24);
-    const bool ok = diff.sameSize && diff.fractionOver < 0.005 && diff.meanAbsDiff < 1.5;
-    if (!ok)
-        (void)output::writePng(actual, image);
-    else
-        std::filesystem::remove(actual);
-    EXPECT_TRUE(ok) << "mean abs diff " << diff.meanAbsDiff << ", " << diff.fractionOver * 100
-                    << " % of pixels over threshold; wrote " << actual;
 }
 
 // Three renders side by side.
@@ -332,7 +323,7 @@ TEST_F(OverlayFieldTest, SplitAndHoleMorphWithoutStrayPixels) {
         std::vector<output::ImageRgba8> frames;
         for (float w : {0.0f, 0.5f, 1.0f})
             frames.push_back(renderWith({area(m.from, m.to, w, look)}, topDown(), 240, 180));
-        compareGolden(strip(frames), std::string("overlay_") + m.name + "_720x180");
+        fl::testing::expectMatchesGolden(strip(frames), std::string("overlay_") + m.name + "_720x180");
     }
 }
 
@@ -377,7 +368,7 @@ TEST_F(OverlayFieldTest, StylesDrawDistinctly) {
         for (size_t j = i + 1; j < images.size(); ++j)
             EXPECT_GT(output::compareImages(images[i], images[j], 24).fractionOver, 0.02) << i << " vs " << j;
     }
-    compareGolden(strip(images), "overlay_styles_1280x240");
+    fl::testing::expectMatchesGolden(strip(images), "overlay_styles_1280x240");
 }
 
 TEST_F(OverlayFieldTest, SceneBorderFieldMatchesTheReferenceInAnObliqueView) {

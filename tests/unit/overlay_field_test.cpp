@@ -8,11 +8,21 @@
 
 #include "render/overlay_field.h"
 #include "render/overlay_field_reference.h"
+#include "render/story_overlay.h"
+#include "story/arrow_geometry.h"
 
 using namespace fl;
 using namespace fl::render;
 
 namespace {
+
+// The advance arrow the story draws (story/arrow_geometry.h) as field rings; `widthM` metres of body.
+FieldShape arrowShape(const std::vector<glm::dvec2>& path, double progress, double widthM) {
+    std::vector<story::LonLat> p;
+    for (const glm::dvec2& q : path) p.push_back({q.x, q.y});
+    const story::Polygon outline = story::arrowOutline(p, progress, widthM / 1000.0);
+    return outline.outer.empty() ? FieldShape{} : toFieldShape({outline});
+}
 
 MercatorShape square(double x0, double y0, double x1, double y1) {
     MercatorShape s;
