@@ -66,14 +66,9 @@ Result<OverlaysBenchOptions> parseOverlaysBench(const std::vector<std::string>& 
         if (a == "--story") {
             o.story = v;
         } else if (a == "--sizes") {
-            size_t from = 0;
-            while (from <= v.size()) {
-                const size_t comma = std::min(v.find(',', from), v.size());
-                auto size = parseImageSize(v.substr(from, comma - from));
-                if (!size) return Error{"bench overlays: --sizes: " + size.error().message};
-                o.sizes.push_back(*size);
-                from = comma + 1;
-            }
+            auto sizes = parseSizeList(v);
+            if (!sizes) return Error{"bench overlays: " + sizes.error().message};
+            o.sizes = std::move(sizes).value();
         } else {
             auto n = parseDouble(v, "--frames");
             if (!n || *n < 1 || *n != std::floor(*n))
@@ -110,24 +105,14 @@ int runOverlaysBench(const std::vector<std::string>& args) {
         printError("bench overlays: needs a story (--story FILE)");
         return kExitUsage;
     }
-    auto ctxResult = gpu::Context::create(gpu::ContextOptions::fromEnvironment());
-    if (!ctxResult) {
-        printError(ctxResult.error().message);
+    auto gpuResult = openBenchGpu(scene);
+    if (!gpuResult) {
+        printError(gpuResult.error().message);
         return kExitError;
     }
-    gpu::Context& ctx = **ctxResult;
-    auto frameResult = render::BenchFrame::create(ctx);
-    if (!frameResult) {
-        printError(frameResult.error().message);
-        return kExitError;
-    }
-    render::BenchFrame& frame = **frameResult;
-    auto rendererResult = render::SceneRenderer::create(ctx, scene, frame.renderPass(), 1);
-    if (!rendererResult) {
-        printError(rendererResult.error().message);
-        return kExitError;
-    }
-    render::SceneRenderer& renderer = **rendererResult;
+    gpu::Context& ctx = *gpuResult->ctx;
+    render::BenchFrame& frame = *gpuResult->frame;
+    render::SceneRenderer& renderer = *gpuResult->renderer;
     if (!renderer.terrain()) {
         printError("bench overlays: overlays drape on streamed terrain, and the scene has none");
         return kExitError;

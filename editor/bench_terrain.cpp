@@ -280,17 +280,9 @@ Result<TerrainBenchOptions> parseTerrainBench(const std::vector<std::string>& ar
             o.source.encoding = *e;
         } else if (a == "--sizes") {
             sizesGiven = true;
-            o.sizes.clear();
-            size_t start = 0;
-            for (;;) {
-                const size_t comma = v.find(',', start);
-                auto s =
-                    parseImageSize(v.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-                if (!s) return Error{"--sizes: " + s.error().message};
-                o.sizes.push_back(*s);
-                if (comma == std::string::npos) break;
-                start = comma + 1;
-            }
+            auto sizes = parseSizeList(v);
+            if (!sizes) return sizes.error();
+            o.sizes = std::move(sizes).value();
         } else if (a == "--frames" || a == "--naive-frames") {
             auto n = count(a, v);
             if (!n) return n.error();
@@ -328,25 +320,19 @@ int runTerrainBench(const std::vector<std::string>& args) {
         return kExitError;
     }
     const story::Scene& scene = *loaded;
-    auto ctxResult = gpu::Context::create(gpu::ContextOptions::fromEnvironment());
-    if (!ctxResult) {
-        printError(ctxResult.error().message);
+    auto gpuResult = openBenchGpu(scene);
+    if (!gpuResult) {
+        printError(gpuResult.error().message);
         return kExitError;
     }
-    gpu::Context& ctx = **ctxResult;
-    auto frameResult = render::BenchFrame::create(ctx);
-    if (!frameResult) {
-        printError(frameResult.error().message);
-        return kExitError;
-    }
-    render::BenchFrame& frame = **frameResult;
-    auto rendererResult = render::SceneRenderer::create(ctx, scene, frame.renderPass(), 1);
+    gpu::Context& ctx = *gpuResult->ctx;
+    render::BenchFrame& frame = *gpuResult->frame;
+    std::unique_ptr<render::SceneRenderer>& renderer = gpuResult->renderer;
     auto refsResult = render::ReferencePasses::create(ctx, frame.renderPass());
-    if (!rendererResult || !refsResult) {
-        printError(!rendererResult ? rendererResult.error().message : refsResult.error().message);
+    if (!refsResult) {
+        printError(refsResult.error().message);
         return kExitError;
     }
-    std::unique_ptr<render::SceneRenderer> renderer = std::move(rendererResult).value();
     render::ReferencePasses& refs = **refsResult;
     if (!renderer->streamer()) {
         printError("bench terrain: the scene has no streamed terrain (--terrain)");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "gpu/context.h"
 #include "output/image.h"
 
 namespace fl::app {
@@ -52,6 +53,33 @@ void timeInterleaved(render::BenchFrame& frame, std::vector<TimedPass*> passes, 
             p->cpuMs.push_back(f.cpuMs);
             p->prepareMs.push_back(f.prepareMs);
         }
+}
+
+Result<std::vector<ImageSize>> parseSizeList(const std::string& text) {
+    std::vector<ImageSize> sizes;
+    size_t start = 0;
+    for (;;) {
+        const size_t comma = text.find(',', start);
+        auto s = parseImageSize(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (!s) return Error{"--sizes: " + s.error().message};
+        sizes.push_back(*s);
+        if (comma == std::string::npos) return sizes;
+        start = comma + 1;
+    }
+}
+
+Result<BenchGpu> openBenchGpu(const story::Scene& scene) {
+    BenchGpu g;
+    auto ctx = gpu::Context::create(gpu::ContextOptions::fromEnvironment());
+    if (!ctx) return ctx.error();
+    g.ctx = std::move(ctx).value();
+    auto frame = render::BenchFrame::create(*g.ctx);
+    if (!frame) return frame.error();
+    g.frame = std::move(frame).value();
+    auto renderer = render::SceneRenderer::create(*g.ctx, scene, g.frame->renderPass(), 1);
+    if (!renderer) return renderer.error();
+    g.renderer = std::move(renderer).value();
+    return g;
 }
 
 Status saveImage(render::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "core/result.h"
 #include "render/bench_frame.h"
 #include "render/scene_renderer.h"
+#include "story/scene.h"
 #include "terrain/tile_streamer.h"
 
 namespace fl::app {
@@ -41,6 +43,18 @@ struct TimedPass {
 // `warmup` untimed frames of each pass, then the timed frames in rounds of one frame per pass: on a shared
 // machine a change of load then shifts every pass alike, and the ratios between them stay honest.
 void timeInterleaved(render::BenchFrame& frame, std::vector<TimedPass*> passes, int warmup, const glm::vec4& clear);
+
+// "WxH,WxH,...": the --sizes option of the GPU benchmarks.
+Result<std::vector<ImageSize>> parseSizeList(const std::string& text);
+
+// What a GPU benchmark draws with: a device (validation per the environment), a timed offscreen frame and
+// the scene renderer in it. Created in that order so a missing device is reported before anything else.
+struct BenchGpu {
+    std::unique_ptr<gpu::Context> ctx;
+    std::unique_ptr<render::BenchFrame> frame;
+    std::unique_ptr<render::SceneRenderer> renderer;
+};
+Result<BenchGpu> openBenchGpu(const story::Scene& scene);
 
 // DIR/<view>_<WxH>_<pass>.png of the frame's last image ("" dir: nothing).
 Status saveImage(render::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,
