@@ -177,6 +177,8 @@ struct EdgePair {
 };
 std::optional<EdgePair> findSelfIntersection(const Ring& ring);
 bool pointInRing(const Ring& ring, const LonLat& p);
+bool ringsTouch(const Ring& a, const Ring& b);  // any edge of one touches or crosses any edge of the other
+std::string formatLonLat(const LonLat& p);      // "lon,lat" to 6 decimals, for error messages
 
 // Checks one ring as read from a file (closing point included, GeoJSON-style) and returns it without the closing
 // point, consecutive duplicates removed, oriented counter-clockwise (outer) or clockwise (hole). The error says
