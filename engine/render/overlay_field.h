@@ -159,6 +159,8 @@ public:
     // animation clock (story time, for the dash animation). Cheap to call every frame: a layer's shapes are
     // re-projected only when they change.
     void setLayers(std::vector<OverlayLayer> layers, double animationSeconds);
+    // The animation clock alone (dashes), for frames whose layers did not change.
+    void setAnimationSeconds(double seconds) { m_animationSeconds = seconds; }
     // CPU side of a frame in `slot`: cascade windows, which fields to recompute, binning, uniforms.
     void prepare(uint32_t slot, const FieldView& view);
     // Records this frame's field computations (nothing when every needed field is cached); outside a pass.

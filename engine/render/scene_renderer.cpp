@@ -287,6 +287,7 @@ void SceneRenderer::buildLines() {
 void SceneRenderer::setOverlays(std::vector<OverlayLayer> layers, double animationSeconds) {
     m_storyDrivesOverlays = false;  // the caller's layers stand until it sets others
     m_overlays = std::move(layers);
+    m_overlaysDirty = true;
     m_animationSeconds = animationSeconds;
 }
 
@@ -294,7 +295,9 @@ void SceneRenderer::applyStory(const RenderSettings& settings) {
     if (!m_scene.story || (!m_storyDrivesOverlays && !m_storyDrivesFurniture)) return;
     const story::Story& st = *m_scene.story;
     const double t = std::isnan(settings.storyTime) ? story::lastKeyframe(st) : settings.storyTime;
-    if (m_storyApplied && t == m_storyTime && settings.overlays == m_storyOverlaysOn) return;
+    if (m_storyApplied && t == m_storyTime && settings.overlays == m_storyOverlaysOn &&
+        settings.borders == m_storyBorders)
+        return;
     // Evaluated only when the story time changes: a still camera on a playing story costs the evaluation
     // and the overlay field's per-fragment blend, not new distance fields (until a keyframe pair changes).
     StoryOverlay o = buildStoryOverlay(st, story::evaluateStory(st, t), nullptr);
@@ -305,6 +308,7 @@ void SceneRenderer::applyStory(const RenderSettings& settings) {
                 // The base map's border (the full line, from the scene) stands in for a story's own copy.
                 if (!(o.borderLayer[i] && settings.borders && !m_borderLayer.from.rings.empty()))
                     m_overlays.push_back(std::move(o.layers[i]));
+        m_overlaysDirty = true;
         // Dashes march with the story clock, so a recording is the same at any render speed.
         m_animationSeconds = story::presentationSecondsAt(st.clock, t);
     }
@@ -315,6 +319,7 @@ void SceneRenderer::applyStory(const RenderSettings& settings) {
     m_storyApplied = true;
     m_storyTime = t;
     m_storyOverlaysOn = settings.overlays;
+    m_storyBorders = settings.borders;
 }
 
 void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const RenderSettings& settings) {
@@ -354,12 +359,20 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         // the frame does not depend on what has streamed in).
         double ground = terrain::meshHeight(m_scene.dem, eyeGeo.lat, eyeGeo.lon);
         if (std::isnan(ground)) ground = 0.0;
-        std::vector<OverlayLayer> layers = m_overlays;
-        if (settings.borders && !m_borderLayer.from.rings.empty()) {
-            if (layers.size() >= FRONTLINE_OVERLAY_MAX_LAYERS) layers.resize(FRONTLINE_OVERLAY_MAX_LAYERS - 1);
-            layers.push_back(m_borderLayer);
+        // The layers go to the field only when they change (its shapes are hashed there, and the scene's
+        // border alone has 10 000+ points); otherwise only the animation clock moves.
+        if (m_overlaysDirty || settings.borders != m_overlayBorders) {
+            std::vector<OverlayLayer> layers = m_overlays;
+            if (settings.borders && !m_borderLayer.from.rings.empty()) {
+                if (layers.size() >= FRONTLINE_OVERLAY_MAX_LAYERS) layers.resize(FRONTLINE_OVERLAY_MAX_LAYERS - 1);
+                layers.push_back(m_borderLayer);
+            }
+            m_tiles->setOverlays(std::move(layers), m_animationSeconds);
+            m_overlaysDirty = false;
+            m_overlayBorders = settings.borders;
+        } else {
+            m_tiles->overlays().setAnimationSeconds(m_animationSeconds);
         }
-        m_tiles->setOverlays(std::move(layers), m_animationSeconds);
         m_tiles->prepare(slotIndex, {view, m_scene.frame, exag}, clock, ground);
         const auto st = m_tiles->streamer().stats();
         const TerrainGpuStats& gpu = m_tiles->gpuStats();

@@ -176,7 +176,8 @@ private:
     std::vector<OverlayLayer> m_overlays;
     double m_animationSeconds = 0;
     bool m_storyDrivesOverlays = false, m_storyDrivesFurniture = false;
-    bool m_storyApplied = false, m_storyOverlaysOn = true;
+    bool m_storyApplied = false, m_storyOverlaysOn = true, m_storyBorders = true;
+    bool m_overlaysDirty = true, m_overlayBorders = false;  // what the field was last given
     double m_storyTime = 0;
     OverlayLayer m_borderLayer;  // the scene's borders as a Line layer of the overlay field
     gpu::Buffer m_lineSegments;
