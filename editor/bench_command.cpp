@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench.h"
+#include "core/paths.h"
 #include "commands.h"
 #include "core/camera.h"
 #include "net/loopback_server.h"
@@ -55,7 +56,7 @@ std::string benchUsage() {
 struct BenchOptions {
     bool json = false;
     bool quick = false;
-    std::string terrain = story::SceneOptions::kSampleTerrain;
+    std::string terrain = paths::sampleTerrain();
     terrain::TileSourceOptions source;
 };
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench.h"
+#include "core/paths.h"
 #include "bench_timing.h"
 #include "commands.h"
 #include "core/camera.h"
@@ -63,7 +64,7 @@ using terrain::TileId;
 struct TerrainBenchOptions {
     bool json = false;
     bool quick = false;
-    std::string terrain = story::SceneOptions::kSampleTerrain;
+    std::string terrain = paths::sampleTerrain();
     terrain::TileSourceOptions source;
     // The two broadcast sizes; --quick: 640x360 alone.
     std::vector<ImageSize> sizes;

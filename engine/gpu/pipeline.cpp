@@ -1,4 +1,5 @@
 #include "gpu/pipeline.h"
+#include "core/paths.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -12,7 +13,7 @@ namespace fl::gpu {
 
 std::string shaderDirectory() {
     if (const char* dir = std::getenv("FRONTLINE_SHADER_DIR"); dir && *dir) return dir;
-    return FRONTLINE_SHADER_DIR;
+    return paths::builtShaderDir();
 }
 
 Result<ShaderModule> loadShader(Context& ctx, const std::string& name) {

@@ -1,4 +1,5 @@
 #include "render/text_shaper.h"
+#include "core/paths.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -112,7 +113,7 @@ Result<std::unique_ptr<FontSet>> FontSet::load(const std::vector<FontSpec>& font
 }
 
 Result<std::unique_ptr<FontSet>> FontSet::loadDefault(const FontSetOptions& options) {
-    const std::string dir = std::string(FRONTLINE_ASSET_DIR) + "/fonts/";
+    const std::string dir = paths::asset("fonts/");
     return load({{dir + "NotoSans-Bold.ttf", true},
                  {dir + "NotoSansArabic-Bold.ttf", true},
                  {dir + "NotoSans-Regular.ttf", false},

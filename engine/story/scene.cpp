@@ -1,4 +1,5 @@
 #include "story/scene.h"
+#include "core/paths.h"
 
 namespace fl::story {
 
@@ -36,7 +37,7 @@ Result<Scene> loadScene(const SceneOptions& options) {
     if (!options.terrain.empty()) {
         auto source = terrain::openTileSource(options.terrain, options.terrainSource);
         if (!source) {
-            if (options.terrain == SceneOptions::kSampleTerrain)
+            if (options.terrain == paths::sampleTerrain())
                 return Error{source.error().message +
                              " (the sample terrain is built with the project: `bash scripts/build.sh`, or pass "
                              "--terrain SOURCE)"};

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/geodesy.h"
+#include "core/paths.h"
 #include "core/result.h"
 #include "story/geodata.h"
 #include "story/story.h"
@@ -20,23 +21,22 @@ namespace fl::story {
 
 struct SceneOptions {
     // Defaults: the embedded assets (GMTED2010 90" DEM, OSM border, GeoNames places, EGM96 geoid).
-    std::string demPath = std::string(FRONTLINE_ASSET_DIR) + "/dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif";
-    std::string geoidPath = std::string(FRONTLINE_ASSET_DIR) + "/geoid/egm96_15_afpak.tif";  // "" = no geoid
-    std::string bordersPath = std::string(FRONTLINE_ASSET_DIR) + "/vector/afpak_borders.geojson";
-    std::string placesPath = std::string(FRONTLINE_ASSET_DIR) + "/vector/places.geojson";
+    std::string demPath = paths::asset("dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif");
+    std::string geoidPath = paths::asset("geoid/egm96_15_afpak.tif");  // "" = no geoid
+    std::string bordersPath = paths::asset("vector/afpak_borders.geojson");
+    std::string placesPath = paths::asset("vector/places.geojson");
     // Places shown with a marker and a name (GeoNames ASCII names).
     std::vector<std::string> markers = {"Kandahar", "Spin Boldak", "Chaman", "Quetta"};
     // The story drawn over the terrain (`--story FILE`; "" = none): control areas, fronts, routes, arrows,
     // its labels (which replace the markers above) and the caption, legend and attribution.
-    std::string storyPath = std::string(FRONTLINE_ASSET_DIR) + "/stories/spin-boldak-2021.json";
+    std::string storyPath = paths::asset("stories/spin-boldak-2021.json");
     terrain::DemImportOptions dem;
     // The streamed terrain (`--terrain`): a .pmtiles path or URL, an XYZ directory or URL template, or a
     // GDAL raster. Default: the sample Kandahar pyramid the build makes from the embedded DEM (see
     // README). Empty: draw the DEM grid itself (no streaming; for tests of the plain grid path).
-    std::string terrain = kSampleTerrain;
+    std::string terrain = paths::sampleTerrain();
     terrain::TileSourceOptions terrainSource;  // --encoding, HTTP settings
 
-    static constexpr const char* kSampleTerrain = FRONTLINE_SAMPLE_TERRAIN;
 };
 
 struct Scene {

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "gpu/context.h"
+#include "core/paths.h"
 #include "render/offscreen.h"
 #include "story/scene.h"
 #include "story/views.h"
@@ -114,8 +115,8 @@ protected:
 };
 
 TEST_F(PickTest, Fidelity) {
-    auto archive = ArchiveHeights::open(story::SceneOptions::kSampleTerrain);
-    ASSERT_TRUE(archive.has_value()) << "cannot read " << story::SceneOptions::kSampleTerrain;
+    auto archive = ArchiveHeights::open(paths::sampleTerrain());
+    ASSERT_TRUE(archive.has_value()) << "cannot read " << paths::sampleTerrain();
     const auto& scene = fixture().scene;
     render::OffscreenRenderer& renderer = *fixture().renderer;
     const int w = 640, h = 360;
