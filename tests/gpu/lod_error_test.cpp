@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/paths.h"
 #include "render/terrain_renderer.h"
 #include "terrain/height_codec.h"
 #include "terrain/tile_selection.h"
@@ -45,7 +46,7 @@ double gridError(const terrain::HeightTile& t, int step) {
 }
 
 TEST(LodErrorModel, PatchGridsStayWithinTheModelOnTheKandaharPyramid) {
-    auto source = terrain::openTileSource(FRONTLINE_SAMPLE_TERRAIN);
+    auto source = terrain::openTileSource(paths::sampleTerrain());
     ASSERT_TRUE(source) << source.error().message;
     const render::TerrainLodOptions lod;
     double worstRatio = 0;
