@@ -22,8 +22,8 @@
 #include "commands.h"
 #include "core/camera.h"
 #include "net/loopback_server.h"
-#include "story/scene.h"
-#include "story/views.h"
+#include "scene/scene.h"
+#include "scene/views.h"
 #include "terrain/height_codec.h"
 #include "terrain/tile_page.h"
 #include "terrain/tile_source.h"
@@ -343,10 +343,10 @@ int runStreaming(const BenchOptions& o) {
     const Clock::time_point benchStart = Clock::now();
     Printer out(o.json);
 
-    story::SceneOptions sceneOptions;
+    scene::SceneOptions sceneOptions;
     sceneOptions.terrain = o.terrain;
     sceneOptions.terrainSource = o.source;
-    auto scene = story::loadScene(sceneOptions);
+    auto scene = scene::loadScene(sceneOptions);
     if (!scene) {
         printError(scene.error().message);
         return kExitError;
@@ -421,9 +421,9 @@ int runStreaming(const BenchOptions& o) {
     // b. Time to full detail after a camera cut.
     std::vector<ViewCase> views;
     for (const char* name : {"kandahar-overview", "spin-boldak", "region-top-down"}) {
-        const story::CameraSpec* spec = story::findView(name);
+        const scene::CameraSpec* spec = scene::findView(name);
         if (!spec) continue;
-        const CameraPose pose = story::toPose(*spec, scene->geoidModel());
+        const CameraPose pose = scene::toPose(*spec, scene->geoidModel());
         views.push_back({name, {computeView(scene->frame, pose, 1920, 1080), scene->frame, 2.0}});
         if (o.quick) break;
     }

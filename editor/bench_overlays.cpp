@@ -16,9 +16,12 @@
 #include "render/bench_frame.h"
 #include "render/overlay_field.h"
 #include "render/scene_renderer.h"
-#include "story/scene.h"
+#include "scene/scene.h"
+#include "compose/compose.h"
+#include "core/paths.h"
+#include "document/document.h"
 #include "story/story.h"
-#include "story/views.h"
+#include "scene/views.h"
 
 namespace fl::app {
 
@@ -41,7 +44,7 @@ namespace {
 struct OverlaysBenchOptions {
     bool json = false;
     bool quick = false;
-    std::string story = story::SceneOptions{}.storyPath;
+    std::string story = paths::asset("stories/spin-boldak-2021.json");
     std::vector<ImageSize> sizes;
     int frames = 9;  // as bench terrain: the median of 9 holds within a few % on a shared 2-core machine
     std::chrono::seconds detailTimeout{120};
@@ -93,17 +96,20 @@ int runOverlaysBench(const std::vector<std::string>& args) {
         return kExitUsage;
     }
     const OverlaysBenchOptions& o = *parsed;
-    story::SceneOptions sceneOptions;
-    sceneOptions.storyPath = o.story;
-    auto loaded = story::loadScene(sceneOptions);
+    if (o.story.empty()) {
+        printError("bench overlays: needs a story (--story FILE)");
+        return kExitUsage;
+    }
+    auto loaded = scene::loadScene();
     if (!loaded) {
         printError(loaded.error().message);
         return kExitError;
     }
-    const story::Scene& scene = *loaded;
-    if (!scene.story) {
-        printError("bench overlays: needs a story (--story FILE)");
-        return kExitUsage;
+    const scene::Scene& scene = *loaded;
+    auto doc = document::Document::load(o.story);
+    if (!doc) {
+        printError(doc.error().message);
+        return kExitError;
     }
     auto gpuResult = openBenchGpu(scene);
     if (!gpuResult) {
@@ -117,14 +123,15 @@ int runOverlaysBench(const std::vector<std::string>& args) {
         printError("bench overlays: overlays drape on streamed terrain, and the scene has none");
         return kExitError;
     }
-    const story::Story& st = *scene.story;
+    const story::Story& st = doc->story();
     const double storyTime = story::lastKeyframe(st);
 
     render::RenderSettings terrainOnly;  // as bench terrain: no border, labels, overlays or furniture
     terrainOnly.borders = terrainOnly.labels = terrainOnly.furniture = terrainOnly.overlays = false;
-    terrainOnly.storyTime = storyTime;
     render::RenderSettings withStory;
-    withStory.storyTime = storyTime;
+    static_cast<Look&>(withStory) = doc->look();
+    // The story at a fixed time; its revision is unchanged between frames, so (2) measures a still story.
+    (void)renderer.setContent(compose::compose(*doc, storyTime, withStory));
 
     if (o.json)
         std::printf("%s\n", Record("device")
@@ -145,9 +152,9 @@ int runOverlaysBench(const std::vector<std::string>& args) {
     const glm::vec4 clear{0, 0, 0, 1};
     const char* const views[] = {"kandahar-overview", "spin-boldak", "region-top-down"};
     for (const char* name : views) {
-        const story::CameraSpec* spec = story::findView(name);
+        const scene::CameraSpec* spec = scene::findView(name);
         if (!spec) continue;
-        const CameraPose pose = story::toPose(*spec, scene.geoidModel());
+        const CameraPose pose = scene::toPose(*spec, scene.geoidModel());
         for (const ImageSize size : o.sizes) {
             frame.resize(size.width, size.height);
             const ViewState view = computeView(scene.frame, pose, size.width, size.height);
@@ -176,11 +183,12 @@ int runOverlaysBench(const std::vector<std::string>& args) {
             const render::OverlayFieldStats before = renderer.terrain()->overlays().stats();
             TimedPass playingPass{"playing", o.frames,
                                   [&] {
-                                      playing.storyTime = start + step * k++;
+                                      (void)renderer.setContent(compose::compose(*doc, start + step * k++, playing));
                                       renderer.prepare(render::BenchFrame::kSlot, view, playing);
                                   },
                                   transfers, draw};
             timeInterleaved(frame, {&playingPass}, 0, clear);
+            (void)renderer.setContent(compose::compose(*doc, storyTime, withStory));
             const render::OverlayFieldStats after = renderer.terrain()->overlays().stats();
 
             const double msTerrain = median(terrainPass.gpuMs), msStory = median(storyPass.gpuMs),

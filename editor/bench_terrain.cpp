@@ -27,8 +27,8 @@
 #include "render/bench_frame.h"
 #include "render/bench_passes.h"
 #include "render/scene_renderer.h"
-#include "story/scene.h"
-#include "story/views.h"
+#include "scene/scene.h"
+#include "scene/views.h"
 #include "terrain/tile_page.h"
 #include "terrain/tile_source.h"
 #include "terrain/tile_streamer.h"
@@ -312,15 +312,15 @@ int runTerrainBench(const std::vector<std::string>& args) {
     const TerrainBenchOptions& o = *parsed;
     const Clock::time_point benchStart = Clock::now();
 
-    story::SceneOptions sceneOptions;
+    scene::SceneOptions sceneOptions;
     sceneOptions.terrain = o.terrain;
     sceneOptions.terrainSource = o.source;
-    auto loaded = story::loadScene(sceneOptions);
+    auto loaded = scene::loadScene(sceneOptions);
     if (!loaded) {
         printError(loaded.error().message);
         return kExitError;
     }
-    const story::Scene& scene = *loaded;
+    const scene::Scene& scene = *loaded;
     auto gpuResult = openBenchGpu(scene);
     if (!gpuResult) {
         printError(gpuResult.error().message);
@@ -367,9 +367,9 @@ int runTerrainBench(const std::vector<std::string>& args) {
                                     ctx.properties().limits.maxImageArrayLayers);
     const glm::vec4 clear = settings.clearColor;
     for (const char* name : kViews) {
-        const story::CameraSpec* spec = story::findView(name);
+        const scene::CameraSpec* spec = scene::findView(name);
         if (!spec) continue;
-        const CameraPose pose = story::toPose(*spec, scene.geoidModel());
+        const CameraPose pose = scene::toPose(*spec, scene.geoidModel());
         for (const ImageSize size : o.sizes) {
             frame.resize(size.width, size.height);
             const ViewState view = computeView(scene.frame, pose, size.width, size.height);
@@ -443,7 +443,7 @@ int runTerrainBench(const std::vector<std::string>& args) {
     renderer.reset();       // nor the full pyramid's page pool
 
     // Selection cost: the same renderer over a source of one tile.
-    story::Scene oneTileScene = scene;
+    scene::Scene oneTileScene = scene;
     oneTileScene.terrain = std::make_shared<OneTileSource>(scene.terrain);
     auto oneResult = render::SceneRenderer::create(ctx, oneTileScene, frame.renderPass(), 1);
     if (!oneResult) {
@@ -453,7 +453,7 @@ int runTerrainBench(const std::vector<std::string>& args) {
     render::SceneRenderer& one = **oneResult;
     frame.resize(selectionSize.width, selectionSize.height);
     for (const auto& [name, full] : fullSelection) {
-        const CameraPose pose = story::toPose(*story::findView(name), scene.geoidModel());
+        const CameraPose pose = scene::toPose(*scene::findView(name), scene.geoidModel());
         const ViewState view = computeView(scene.frame, pose, selectionSize.width, selectionSize.height);
         streamToFullDetail(frame, one, view, settings, o.detailTimeout);
         TimedPass t{"one_tile", o.frames, [&] { one.prepare(render::BenchFrame::kSlot, view, settings); },

@@ -68,7 +68,7 @@ Result<std::vector<ImageSize>> parseSizeList(const std::string& text) {
     }
 }
 
-Result<BenchGpu> openBenchGpu(const story::Scene& scene) {
+Result<BenchGpu> openBenchGpu(const scene::Scene& scene) {
     BenchGpu g;
     auto ctx = gpu::Context::create(gpu::ContextOptions::fromEnvironment());
     if (!ctx) return ctx.error();

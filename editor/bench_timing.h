@@ -16,7 +16,7 @@
 #include "core/result.h"
 #include "render/bench_frame.h"
 #include "render/scene_renderer.h"
-#include "story/scene.h"
+#include "scene/scene.h"
 #include "terrain/tile_streamer.h"
 
 namespace fl::app {
@@ -54,7 +54,7 @@ struct BenchGpu {
     std::unique_ptr<render::BenchFrame> frame;
     std::unique_ptr<render::SceneRenderer> renderer;
 };
-Result<BenchGpu> openBenchGpu(const story::Scene& scene);
+Result<BenchGpu> openBenchGpu(const scene::Scene& scene);
 
 // DIR/<view>_<WxH>_<pass>.png of the frame's last image ("" dir: nothing).
 Status saveImage(render::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,

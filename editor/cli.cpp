@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "story/story.h"
+
 namespace fl::app {
 
 std::string usage() {
@@ -29,6 +31,10 @@ std::string usage() {
            "window options:\n"
            "  --view NAME           the view to start from (default kandahar-overview)\n"
            "  --frames N            quit after N frames\n"
+           "  --size WxH            window size (default 1280x720)\n"
+           "  --story FILE          watched: an outside save shows at once; one that does not parse shows a\n"
+           "                        banner naming the problem and keeps the last good story\n"
+           "  --log-frames          one line per frame on stderr (frame number, terrain detail, loads in flight)\n"
            "\n"
            "common options:\n"
            "  --terrain SOURCE      streamed elevation: FILE.pmtiles, https://…/x.pmtiles, an XYZ directory,\n"
@@ -79,6 +85,10 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             cmd.common.settings.borders = false;
             continue;
         }
+        if (a == "--log-frames") {
+            cmd.window.logFrames = true;
+            continue;
+        }
         auto v = value(a);
         if (a != "--view" && a != "--camera" && a != "--size" && a != "--out" && a != "--dem" && a != "--device" &&
             a != "--terrain" && a != "--encoding" && a != "--exaggeration" && a != "--sun" && a != "--frames" &&
@@ -87,11 +97,11 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         if (!v) return v.error();
         const std::string& s = *v;
         if (a == "--view") {
-            const story::CameraSpec* view = story::findView(s);
-            if (!view) return Error{"--view: unknown view '" + s + "' (known: " + story::viewNames() + ")"};
+            const scene::CameraSpec* view = scene::findView(s);
+            if (!view) return Error{"--view: unknown view '" + s + "' (known: " + scene::viewNames() + ")"};
             cmd.render.camera = *view;
         } else if (a == "--camera") {
-            auto c = story::parseCameraSpec(s);
+            auto c = scene::parseCameraSpec(s);
             if (!c) return c.error();
             cmd.render.camera = *c;
         } else if (a == "--size") {
@@ -117,27 +127,38 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             auto x = parseDouble(s, "--exaggeration");
             if (!x) return x.error();
             if (*x < 0 || *x > 50) return Error{"--exaggeration: " + s + " is outside 0..50"};
-            cmd.common.settings.exaggeration = *x;
+            cmd.common.exaggeration = *x;
         } else if (a == "--frames") {
             auto n = parseDouble(s, "--frames");
             if (!n || *n < 0 || *n != static_cast<int>(*n)) return Error{"--frames: '" + s + "' is not a frame count"};
             cmd.window.frames = static_cast<int>(*n);
         } else if (a == "--story") {
             if (s.empty()) return Error{"--story needs a story file (or 'none')"};
-            cmd.common.scene.storyPath = s == "none" ? "" : s;
+            cmd.common.storyPath = s == "none" ? "" : s;
         } else if (a == "--time") {
             auto t = story::parseStoryTime(s);
             if (!t) return Error{"--time: " + t.error().message};
-            cmd.common.settings.storyTime = *t;
+            cmd.common.storyTime = *t;
         } else if (a == "--sun") {
             auto sun = parseDoubleList(s, 2, "--sun");
             if (!sun) return sun.error();
             if ((*sun)[1] < 0 || (*sun)[1] > 90) return Error{"--sun: elevation must be 0..90 degrees"};
-            cmd.common.settings.sunAzimuth = (*sun)[0];
-            cmd.common.settings.sunElevation = (*sun)[1];
+            cmd.common.sunAzimuth = (*sun)[0];
+            cmd.common.sunElevation = (*sun)[1];
         }
     }
     return cmd;
+}
+
+Look lookFor(const CommonOptions& common, const Look* story) {
+    Look look = story ? *story : Look{};
+    if (common.exaggeration) look.exaggeration = *common.exaggeration;
+    if (common.sunAzimuth) look.sunAzimuth = *common.sunAzimuth;
+    if (common.sunElevation) look.sunElevation = *common.sunElevation;
+    // --no-labels, --no-borders: switches off, never on against the story's choice.
+    look.labels = look.labels && common.settings.labels;
+    look.borders = look.borders && common.settings.borders;
+    return look;
 }
 
 }  // namespace fl::app

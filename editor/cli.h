@@ -3,32 +3,48 @@
 // and the per-command ones, with one-line errors for anything malformed.
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/look.h"
 #include "core/parse.h"
+#include "core/paths.h"
 #include "core/result.h"
 #include "render/scene_renderer.h"
-#include "story/scene.h"
-#include "story/views.h"
+#include "scene/scene.h"
+#include "scene/views.h"
 
 namespace fl::app {
 
 struct CommonOptions {
-    story::SceneOptions scene;
+    scene::SceneOptions scene;
     int deviceIndex = -1;  // --device N
+    // The story drawn over the terrain (`--story FILE`; "" = none, `--story none`): control areas, fronts,
+    // routes, arrows, its labels (which replace the scene's markers) and the caption, legend and attribution.
+    std::string storyPath = paths::asset("stories/spin-boldak-2021.json");
+    // The playhead (`--time`): a story time, or NaN for the story's last keyframe.
+    double storyTime = std::numeric_limits<double>::quiet_NaN();
+    // The frame's switches; its look part is the defaults, replaced by the story's look and then by these
+    // options where given (see lookFor()).
     render::RenderSettings settings;
+    std::optional<double> exaggeration;              // --exaggeration
+    std::optional<double> sunAzimuth, sunElevation;  // --sun AZ,EL
 };
 
+// The look a frame uses: the story's (`story` may be null), with what the command line set on top.
+Look lookFor(const CommonOptions& common, const Look* story);
+
 struct RenderOptions {
-    std::optional<story::CameraSpec> camera;  // --view NAME or --camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG
+    std::optional<scene::CameraSpec> camera;  // --view NAME or --camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG
     ImageSize size{1280, 720};                // --size WxH
     std::string out;                          // --out FILE.png (default out/<view>.png)
 };
 
 struct WindowOptions {
     int frames = 0;  // --frames N: quit after N frames (smoke tests, screenshots); 0 = run until closed
+    bool logFrames = false;  // --log-frames: a line per frame on stderr, for scripts that wait on the window
 };
 
 struct Command {

@@ -4,13 +4,13 @@
 #pragma once
 
 #include "core/camera.h"
-#include "story/scene.h"
+#include "scene/scene.h"
 
 namespace fl::app {
 
 class OrbitController {
 public:
-    explicit OrbitController(const story::Scene& scene) : m_scene(scene) {}
+    explicit OrbitController(const scene::Scene& scene) : m_scene(scene) {}
 
     // Starts from a pose: the pivot is where the view's centre ray meets the terrain.
     void setPose(const CameraPose& pose, double exaggeration);
@@ -25,7 +25,7 @@ public:
 
 private:
     void snapPivotToSurface();
-    const story::Scene& m_scene;
+    const scene::Scene& m_scene;
     geo::Geodetic m_pivot;  // ellipsoidal height
     double m_distance = 50000, m_heading = 0, m_pitch = -45, m_fovY = 40;
     double m_exaggeration = 2;

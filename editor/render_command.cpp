@@ -6,6 +6,7 @@
 #include "gpu/context.h"
 #include "output/image.h"
 #include "render/offscreen.h"
+#include "session.h"
 
 namespace fl::app {
 
@@ -17,16 +18,18 @@ namespace {
 
 // Loads the scene and the device, in that order, so a bad file is reported before any GPU work.
 struct Session {
-    story::Scene scene;
+    scene::Scene scene;
+    std::optional<document::Document> document;
     std::unique_ptr<gpu::Context> ctx;
     std::unique_ptr<render::OffscreenRenderer> renderer;
 };
 
 Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
     auto s = std::make_unique<Session>();
-    auto scene = story::loadScene(common.scene);
-    if (!scene) return scene.error();
-    s->scene = std::move(scene).value();
+    auto loaded = loadStoryScene(common);
+    if (!loaded) return loaded.error();
+    s->scene = std::move(loaded->scene);
+    s->document = std::move(loaded->document);
     gpu::ContextOptions opts = gpu::ContextOptions::fromEnvironment();
     opts.deviceIndex = common.deviceIndex;
     auto ctx = gpu::Context::create(opts);
@@ -47,10 +50,13 @@ Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
     return s;
 }
 
-Status renderTo(Session& s, const story::CameraSpec& camera, const RenderOptions& ro, const CommonOptions& common,
+Status renderTo(Session& s, const scene::CameraSpec& camera, const RenderOptions& ro, const CommonOptions& common,
                 const std::string& path) {
-    const CameraPose pose = story::toPose(camera, s.scene.geoidModel());
-    const output::ImageRgba8 image = s.renderer->render(pose, ro.size.width, ro.size.height, common.settings);
+    const CameraPose pose = scene::toPose(camera, s.scene.geoidModel());
+    const document::Document* doc = s.document ? &*s.document : nullptr;
+    const render::RenderSettings settings = frameSettings(common, doc);
+    const output::ImageRgba8 image = s.renderer->render({pose, ro.size.width, ro.size.height, settings},
+                                                        frameContent(doc, common.storyTime, settings));
     const terrain::Readiness& ready = s.renderer->lastReadiness();
     for (const auto& [tile, error] : ready.failed)
         std::fprintf(stderr, "frontline: warning: %s (drawn from a coarser tile)\n", error.message.c_str());
@@ -73,7 +79,7 @@ int validationVerdict(const gpu::Context& ctx) {
 }  // namespace
 
 int runRender(const Command& cmd) {
-    const story::CameraSpec camera = cmd.render.camera ? *cmd.render.camera : *story::findView("kandahar-overview");
+    const scene::CameraSpec camera = cmd.render.camera ? *cmd.render.camera : *scene::findView("kandahar-overview");
     std::string out = cmd.render.out.empty() ? "out/" + camera.name + ".png" : cmd.render.out;
     auto session = openSession(cmd.common);
     if (!session) {
@@ -94,7 +100,7 @@ int runRenderAllViews(const Command& cmd) {
         printError(session.error().message);
         return kExitError;
     }
-    for (const auto& view : story::namedViews()) {
+    for (const auto& view : scene::namedViews()) {
         const std::string out = "out/" + view.name + ".png";
         if (auto st = renderTo(**session, view, cmd.render, cmd.common, out); !st) {
             printError(st.error().message);
@@ -120,7 +126,7 @@ int runListDevices() {
 }
 
 int runListViews() {
-    for (const auto& v : story::namedViews())
+    for (const auto& v : scene::namedViews())
         std::printf("%-20s %s\n  camera %.4f,%.4f,%.0f,%.1f,%.1f\n", v.name.c_str(), v.description.c_str(), v.lat,
                     v.lon, v.altitudeMsl, v.heading, v.pitch);
     return kExitOk;

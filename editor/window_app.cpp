@@ -21,7 +21,11 @@
 #include "render/picking.h"
 #include "render/render_pass.h"
 #include "render/scene_renderer.h"
+#include "session.h"
+#include "compose/compose.h"
+#include "document/commands.h"
 #include "story/story.h"
+#include "story_watch.h"
 #include "terrain/terrain_mesh.h"
 #include "terrain/tile_streamer.h"
 
@@ -34,6 +38,7 @@ struct InputState {
     bool leftDown = false, rightDown = false;
     double wheel = 0;
     bool resized = false;
+    bool quit = false;  // Esc, from the key callback: a tap is never lost however long a frame takes
 };
 
 void checkImGuiVk(VkResult r) {
@@ -93,15 +98,35 @@ void recordCursorCopy(VkCommandBuffer cmd, VkImage depth, const CursorProbe& pro
                          nullptr);
 }
 
+// A one-line error across the top of the window, over the picture, until a good save replaces it.
+void drawBanner(const std::string& text) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(vp->Pos.x, vp->Pos.y));
+    ImGui::SetNextWindowSize(ImVec2(vp->Size.x, 0));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.70f, 0.08f, 0.08f, 0.95f));
+    ImGui::Begin("##banner", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
 }  // namespace
 
 int runWindow(const Command& cmd) {
-    auto sceneResult = story::loadScene(cmd.common.scene);
-    if (!sceneResult) {
-        printError(sceneResult.error().message);
+    auto loaded = loadStoryScene(cmd.common);
+    if (!loaded) {
+        printError(loaded.error().message);
         return kExitError;
     }
-    const story::Scene scene = std::move(sceneResult).value();
+    const scene::Scene scene = std::move(loaded->scene);
+    std::optional<document::Document> doc = std::move(loaded->document);
+    // `--story FILE` is watched: an outside save shows within a second; a broken one keeps the last good story.
+    std::optional<StoryWatch> watch;
+    if (doc) watch.emplace(cmd.common.storyPath);
+    std::string banner;  // one line naming the file and the problem of the last save that did not parse
+    compose::Composer composer;
 
     if (!glfwInit()) {
         printError("cannot open a window: no display (set DISPLAY, run under xvfb-run, or use `frontline render`)");
@@ -115,7 +140,8 @@ int runWindow(const Command& cmd) {
         return kExitError;
     }
     glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
-    GLFWwindow* window = glfwCreateWindow(1280, 720, "Frontline — Kandahar", nullptr, nullptr);
+    GLFWwindow* window = glfwCreateWindow(cmd.render.size.width, cmd.render.size.height, "Frontline — Kandahar",
+                                          nullptr, nullptr);
     if (!window) {
         printError("cannot create a window");
         return kExitError;
@@ -202,30 +228,54 @@ int runWindow(const Command& cmd) {
         ImGui_ImplGlfw_ScrollCallback(w, 0, dy);
         if (!ImGui::GetIO().WantCaptureMouse) static_cast<InputState*>(glfwGetWindowUserPointer(w))->wheel += dy;
     });
+    glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int scancode, int action, int mods) {
+        ImGui_ImplGlfw_KeyCallback(w, key, scancode, action, mods);
+        if (key == GLFW_KEY_ESCAPE && action == GLFW_PRESS)
+            static_cast<InputState*>(glfwGetWindowUserPointer(w))->quit = true;
+    });
     glfwSetFramebufferSizeCallback(
         window, [](GLFWwindow* w, int, int) { static_cast<InputState*>(glfwGetWindowUserPointer(w))->resized = true; });
 
-    render::RenderSettings settings = cmd.common.settings;
+    render::RenderSettings settings = frameSettings(cmd.common, doc ? &*doc : nullptr);
     settings.labelContinuity = true;  // a moving camera: label hysteresis and fades carry over between frames
     // The story plays on its own clock: presentation seconds (advanced by the wall clock only while playing)
     // map to story time through the story's clock, so pausing or scrubbing never touches the wall clock.
     double presentation = 0;
     bool playing = false;
-    if (scene.story) {
+    if (doc) {
         const story::StoryTime t0 =
-            std::isnan(settings.storyTime) ? story::lastKeyframe(*scene.story) : settings.storyTime;
-        presentation = story::presentationSecondsAt(scene.story->clock, t0);
+            std::isnan(cmd.common.storyTime) ? story::lastKeyframe(doc->story()) : cmd.common.storyTime;
+        presentation = story::presentationSecondsAt(doc->story().clock, t0);
     }
-    const story::CameraSpec start = cmd.render.camera ? *cmd.render.camera : *story::findView("kandahar-overview");
+    const scene::CameraSpec start = cmd.render.camera ? *cmd.render.camera : *scene::findView("kandahar-overview");
     OrbitController orbit(scene);
-    orbit.setPose(story::toPose(start, scene.geoidModel()), settings.exaggeration);
+    orbit.setPose(scene::toPose(start, scene.geoidModel()), settings.exaggeration);
 
+    double storyTime = cmd.common.storyTime;  // the playhead: NaN = the last keyframe until the clock moves
     auto lastFrame = std::chrono::steady_clock::now();
     double frameMs = 0;
     int frameCount = 0;
     while (!glfwWindowShouldClose(window)) {
         glfwPollEvents();
-        if (glfwGetKey(window, GLFW_KEY_ESCAPE) == GLFW_PRESS) break;
+        if (input.quit) break;
+        if (watch)
+            if (auto reloaded = watch->poll()) {
+                if (*reloaded) {
+                    // One undoable step; the look follows the file, with the command line's options on top.
+                    doc->beginGroup("Reload " + watch->path());
+                    (void)doc->apply(document::replaceStory((*reloaded)->story()));
+                    (void)doc->apply(document::setLook((*reloaded)->look()));
+                    doc->endGroup();
+                    doc->markSaved();  // it is what the file holds
+                    static_cast<Look&>(settings) = lookFor(cmd.common, &doc->look());
+                    banner.clear();
+                    std::fprintf(stderr, "frontline: reloaded %s\n", watch->path().c_str());
+                } else {
+                    banner = reloaded->error().message;
+                    std::fprintf(stderr, "frontline: warning: %s (the last good story stays on screen)\n",
+                                 banner.c_str());
+                }
+            }
         glfwGetFramebufferSize(window, &fbw, &fbh);
         if (fbw == 0 || fbh == 0) {  // minimised
             glfwWaitEvents();
@@ -339,10 +389,10 @@ int runWindow(const Command& cmd) {
         ImGui::Checkbox("Place names", &settings.labels);
         ImGui::SameLine();
         ImGui::Checkbox("Border", &settings.borders);
-        if (scene.story) {
-            const story::StoryClock& clock = scene.story->clock;
+        if (doc) {
+            const story::StoryClock& clock = doc->story().clock;
             ImGui::Separator();
-            ImGui::TextWrapped("Story: %s", scene.story->title.c_str());
+            ImGui::TextWrapped("Story: %s", doc->story().title.c_str());
             if (playing) presentation = std::min(presentation + frameMs / 1000.0, clock.seconds);
             if (presentation >= clock.seconds) playing = false;
             float p = float(presentation);
@@ -351,15 +401,16 @@ int runWindow(const Command& cmd) {
                 if (!playing && presentation >= clock.seconds) presentation = 0;
                 playing = !playing;
             }
-            settings.storyTime = story::storyTimeAt(clock, presentation);
+            storyTime = story::storyTimeAt(clock, presentation);
             ImGui::SameLine();
-            ImGui::Text("%s", story::formatStoryTime(settings.storyTime).c_str());
+            ImGui::Text("%s", story::formatStoryTime(storyTime).c_str());
             ImGui::Checkbox("Areas, fronts, arrows", &settings.overlays);
             ImGui::SameLine();
             ImGui::Checkbox("Caption and legend", &settings.furniture);
         }
         ImGui::TextDisabled("Left drag: orbit  Right drag: pan  Wheel: zoom  Esc: quit");
         ImGui::End();
+        if (!banner.empty()) drawBanner(banner);
         ImGui::Render();
 
         uint32_t imageIndex = 0;
@@ -369,6 +420,9 @@ int runWindow(const Command& cmd) {
             swapchain.recreate(uint32_t(std::max(fbw, 1)), uint32_t(std::max(fbh, 1)));
             targets.build(ctx, swapchain, pass);
         }
+        if (doc)
+            if (Status s = renderer->setContent(composer.at(*doc, storyTime, settings)); !s)
+                std::fprintf(stderr, "frontline: warning: %s\n", s.error().message.c_str());
         renderer->prepare(frames->slotIndex(), view, settings);
         renderer->recordTransfers(slot.cmd);
         VkClearValue clears[2]{};
@@ -404,7 +458,14 @@ int runWindow(const Command& cmd) {
         const auto now = std::chrono::steady_clock::now();
         frameMs = std::chrono::duration<double, std::milli>(now - lastFrame).count();
         lastFrame = now;
-        if (cmd.window.frames > 0 && ++frameCount >= cmd.window.frames) break;
+        ++frameCount;
+        if (cmd.window.logFrames) {
+            const terrain::TileStreamer* streamer = renderer->streamer();
+            const auto ready = streamer ? streamer->readiness() : terrain::Readiness{true, 1.0, {}, {}};
+            std::fprintf(stderr, "frontline: frame %d detail %.0f%% loads %u\n", frameCount, ready.progress * 100.0,
+                         streamer ? streamer->stats().loadsInFlight : 0u);
+        }
+        if (cmd.window.frames > 0 && frameCount >= cmd.window.frames) break;
     }
 
     ctx.waitIdle();

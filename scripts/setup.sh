@@ -12,7 +12,7 @@ packages=(
   libfreetype-dev                                                    # label glyphs (SDF)
   libharfbuzz-dev fonts-noto-core                                    # shaping (Pashto/Dari), Noto fonts
   nlohmann-json3-dev                                                 # story files: JSON that keeps unknown keys
-  xvfb xauth                                                         # the window test without a display
+  xvfb xauth imagemagick                                             # the window tests without a display (screenshots)
   clang libclang-rt-14-dev                                           # sanitizers (ASan+UBSan), libFuzzer
 )
 missing=()

@@ -17,6 +17,17 @@ struct ImageRgba8 {
     const uint8_t* at(int x, int y) const { return &pixels[(static_cast<size_t>(y) * width + x) * 4]; }
 };
 
+// A float frame (the RGBA16F target: the recorder's EXR path). Values as the shaders wrote them: sRGB-encoded
+// colour, straight alpha, not clamped to 8 bits.
+struct ImageRgbaF {
+    int width = 0, height = 0;
+    std::vector<float> pixels;  // row-major, top row first, RGBA
+
+    const float* at(int x, int y) const { return &pixels[(static_cast<size_t>(y) * width + x) * 4]; }
+};
+// Rounds to 8 bits per channel (clamped to 0..1), as an 8-bit target stores the same values.
+ImageRgba8 quantize(const ImageRgbaF& image);
+
 // Writes an 8-bit RGBA PNG (alpha kept: future key/fill output relies on it). Creates no directories.
 Status writePng(const std::string& path, const ImageRgba8& image);
 // Reads any PNG libpng understands, converted to 8-bit RGBA; errors name the file.

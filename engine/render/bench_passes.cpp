@@ -9,7 +9,7 @@
 #include "gpu/pipeline.h"
 #include "shared/bench_types.h"
 #include "shared/gpu_types.h"
-#include "story/scene.h"
+#include "scene/scene.h"
 
 namespace fl::render {
 
@@ -31,7 +31,7 @@ glm::vec3 srgbToLinear(glm::vec3 c) {
 // The scene renderer's frame uniforms, rebuilt here because the renderer keeps them private. The same
 // values matter: the shading's cost depends on them (the colour ramp's early exit follows the height,
 // haze follows the distance), and the floor must cost what the terrain's pixels cost.
-FrameUniforms frameUniforms(const story::Scene& scene, const ViewState& view, const RenderSettings& settings) {
+FrameUniforms frameUniforms(const scene::Scene& scene, const ViewState& view, const RenderSettings& settings) {
     FrameUniforms u{};
     u.viewProj = view.viewProj;
     u.invViewProj = view.invViewProj;
@@ -78,7 +78,7 @@ void buildGrid(int n, std::vector<glm::vec4>& verts, std::vector<uint32_t>& idx)
 }
 
 // A tile's centre frame on the ellipsoid, relative to the eye (the per-tile pipeline's placement).
-BenchTile placeTile(const terrain::TileDraw& d, const story::Scene& scene, const ViewState& view, double exaggeration) {
+BenchTile placeTile(const terrain::TileDraw& d, const scene::Scene& scene, const ViewState& view, double exaggeration) {
     const glm::dmat3 ecefToScene = glm::transpose(scene.frame.enuToEcef());
     const double n = double(1u << d.region.z);
     const double span = 2.0 * geo::kPi / n;
@@ -250,7 +250,7 @@ void ReferencePasses::writeDescriptors() {
     vkUpdateDescriptorSets(m_ctx.device(), 3, w, 0, nullptr);
 }
 
-void ReferencePasses::prepare(const story::Scene& scene, const ViewState& view, const RenderSettings& settings) {
+void ReferencePasses::prepare(const scene::Scene& scene, const ViewState& view, const RenderSettings& settings) {
     const FrameUniforms u = frameUniforms(scene, view, settings);
     std::memcpy(m_uniforms.mapped(), &u, sizeof(u));
 

@@ -13,7 +13,7 @@
 #include "terrain/tile_page.h"
 #include "terrain/tile_streamer.h"
 
-namespace fl::story {
+namespace fl::scene {
 struct Scene;
 }
 namespace fl::gpu {
@@ -33,7 +33,7 @@ public:
     void setTiles(std::vector<terrain::TileDraw> draws, const std::vector<terrain::TilePage>& pages);
     // Frame uniforms as the scene renderer fills them, and the tiles placed relative to the eye, near to far.
     // Between frames, GPU idle (one set of uniforms, not one per frame in flight).
-    void prepare(const story::Scene& scene, const ViewState& view, const RenderSettings& settings);
+    void prepare(const scene::Scene& scene, const ViewState& view, const RenderSettings& settings);
 
     // Record inside the scene render pass, after prepare().
     void drawNaiveGrid(VkCommandBuffer cmd);

@@ -1,11 +1,14 @@
 #include "render/offscreen.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "gpu/check.h"
+#include "core/log.h"
 #include "gpu/context.h"
 #include "render/render_pass.h"
-#include "story/scene.h"
+#include "scene/scene.h"
 
 namespace fl::render {
 
@@ -13,9 +16,10 @@ OffscreenRenderer::~OffscreenRenderer() {
     m_frames.reset();  // waits for the GPU before the targets below are destroyed
 }
 
-Result<std::unique_ptr<OffscreenRenderer>> OffscreenRenderer::create(gpu::Context& ctx, const story::Scene& scene) {
-    std::unique_ptr<OffscreenRenderer> r(new OffscreenRenderer(ctx, scene));
-    r->m_pass = createScenePass(ctx, kOffscreenColorFormat, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
+Result<std::unique_ptr<OffscreenRenderer>> OffscreenRenderer::create(gpu::Context& ctx, const scene::Scene& scene,
+                                                                     ColorTarget target) {
+    std::unique_ptr<OffscreenRenderer> r(new OffscreenRenderer(ctx, scene, target));
+    r->m_pass = createScenePass(ctx, r->colorFormat(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
     // One slot: a headless frame is rendered and read back before the next one starts.
     r->m_frames = std::make_unique<gpu::FrameRing>(ctx, 1);
     auto renderer = SceneRenderer::create(ctx, scene, r->m_pass, 1);
@@ -23,6 +27,10 @@ Result<std::unique_ptr<OffscreenRenderer>> OffscreenRenderer::create(gpu::Contex
     r->m_renderer = std::move(renderer).value();
     r->m_heights = std::make_unique<PickHeights>(scene);
     return r;
+}
+
+VkFormat OffscreenRenderer::colorFormat() const {
+    return m_target == ColorTarget::Rgba16f ? VK_FORMAT_R16G16B16A16_SFLOAT : kOffscreenColorFormat;
 }
 
 void OffscreenRenderer::resize(int width, int height) {
@@ -35,7 +43,7 @@ void OffscreenRenderer::resize(int width, int height) {
     m_frames->deferRelease(std::move(m_depthReadback));
     const uint32_t w = static_cast<uint32_t>(width), h = static_cast<uint32_t>(height);
     m_color = gpu::Image(
-        m_ctx, {w, h, kOffscreenColorFormat, VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+        m_ctx, {w, h, colorFormat(), VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
                 VK_IMAGE_ASPECT_COLOR_BIT});
     // TRANSFER_SRC: picking reads the depth back.
     m_depth = gpu::Image(
@@ -43,7 +51,7 @@ void OffscreenRenderer::resize(int width, int height) {
                 VK_IMAGE_ASPECT_DEPTH_BIT});
     m_framebuffer = createSceneFramebuffer(m_ctx, m_pass, m_color.view(), m_depth.view(), w, h);
     m_readback =
-        gpu::Buffer(m_ctx, VkDeviceSize(w) * h * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
+        gpu::Buffer(m_ctx, VkDeviceSize(w) * h * (m_target == ColorTarget::Rgba16f ? 8 : 4), VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
     m_width = width;
     m_height = height;
 }
@@ -118,10 +126,46 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
     m_lastExaggeration = settings.exaggeration;
     m_depthValues.clear();
 
+    return readColor(width, height);
+}
+
+output::ImageRgba8 OffscreenRenderer::render(const FrameSpec& spec, const FrameContent& content,
+                                             std::chrono::milliseconds detailTimeout) {
+    if (Status s = m_renderer->setContent(content); !s) log::warn(s.error().message);
+    return render(spec.camera, spec.width, spec.height, spec.settings, detailTimeout);
+}
+
+namespace {
+
+// IEEE 754 binary16 -> float (the target's storage; no F16C assumption on the host).
+float halfToFloat(uint16_t h) {
+    const uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ffu;
+    if (exponent == 0) return (sign ? -1.0f : 1.0f) * std::ldexp(static_cast<float>(mantissa), -24);
+    if (exponent == 31) return mantissa ? std::numeric_limits<float>::quiet_NaN()
+                                        : (sign ? -std::numeric_limits<float>::infinity()
+                                                : std::numeric_limits<float>::infinity());
+    const uint32_t bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+}  // namespace
+
+output::ImageRgba8 OffscreenRenderer::readColor(int width, int height) {
+    const size_t count = size_t(width) * height * 4;
+    if (m_target == ColorTarget::Rgba16f) {
+        m_float.width = width;
+        m_float.height = height;
+        m_float.pixels.resize(count);
+        const auto* src = static_cast<const uint16_t*>(m_readback.mapped());
+        for (size_t i = 0; i < count; ++i) m_float.pixels[i] = halfToFloat(src[i]);
+        return output::quantize(m_float);
+    }
     output::ImageRgba8 image;
     image.width = width;
     image.height = height;
-    image.pixels.resize(size_t(width) * height * 4);
+    image.pixels.resize(count);
     const auto* src = static_cast<const uint8_t*>(m_readback.mapped());
     for (size_t i = 0; i < image.pixels.size(); i += 4) {  // BGRA -> RGBA
         image.pixels[i + 0] = src[i + 2];

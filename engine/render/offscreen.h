@@ -19,9 +19,21 @@
 
 namespace fl::render {
 
+// The colour target of headless frames. Rgba8: 8-bit sRGB-encoded, what PNGs and tests use. Rgba16f: half
+// floats, for the recorder's EXR path (no banding, alpha kept unquantised); render() also returns it rounded.
+enum class ColorTarget { Rgba8, Rgba16f };
+
+// One frame as the hosts ask for it: camera, size and settings; the content comes with it.
+struct FrameSpec {
+    CameraPose camera;
+    int width = 1280, height = 720;
+    RenderSettings settings;
+};
+
 class OffscreenRenderer {
 public:
-    static Result<std::unique_ptr<OffscreenRenderer>> create(gpu::Context& ctx, const story::Scene& scene);
+    static Result<std::unique_ptr<OffscreenRenderer>> create(gpu::Context& ctx, const scene::Scene& scene,
+                                                             ColorTarget target = ColorTarget::Rgba8);
     ~OffscreenRenderer();
 
     // Renders one frame and waits for it: deterministic for the same (scene, pose, size, settings).
@@ -30,6 +42,12 @@ public:
     // reported by lastReadiness().
     output::ImageRgba8 render(const CameraPose& pose, int width, int height, const RenderSettings& settings,
                               std::chrono::milliseconds detailTimeout = std::chrono::seconds(120));
+    // The same with the frame's content (compose/) set first: a frame of (document, camera, story time).
+    output::ImageRgba8 render(const FrameSpec& spec, const FrameContent& content,
+                              std::chrono::milliseconds detailTimeout = std::chrono::seconds(120));
+    // The last frame as the float target holds it (empty for ColorTarget::Rgba8).
+    const output::ImageRgbaF& lastFloatFrame() const { return m_float; }
+    ColorTarget colorTarget() const { return m_target; }
     // What the last rendered frame shows at pixel position (px, py) (x right, y down; pixel (i, j) covers
     // [i, i + 1) x [j, j + 1)), from its depth. Errors: no frame yet, NaN or outside the frame, and
     // "no terrain under pixel (x, y)" where only sky was drawn. The data height may read tiles from the
@@ -44,15 +62,20 @@ public:
     const terrain::Readiness& lastReadiness() const { return m_readiness; }
     terrain::TileStreamer* streamer() { return m_renderer->streamer(); }
     SceneRenderer& sceneRenderer() { return *m_renderer; }
-    const story::Scene& scene() const { return m_scene; }
+    const scene::Scene& scene() const { return m_scene; }
 
 private:
-    OffscreenRenderer(gpu::Context& ctx, const story::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
+    OffscreenRenderer(gpu::Context& ctx, const scene::Scene& scene, ColorTarget target)
+        : m_ctx(ctx), m_scene(scene), m_target(target) {}
+    VkFormat colorFormat() const;
+    output::ImageRgba8 readColor(int width, int height);
     void resize(int width, int height);
     Result<Ok> readDepth();
 
     gpu::Context& m_ctx;
-    const story::Scene& m_scene;
+    const scene::Scene& m_scene;
+    ColorTarget m_target = ColorTarget::Rgba8;
+    output::ImageRgbaF m_float;
     gpu::RenderPass m_pass;
     std::unique_ptr<gpu::FrameRing> m_frames;
     std::unique_ptr<SceneRenderer> m_renderer;

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/log.h"
-#include "story/scene.h"
+#include "scene/scene.h"
 #include "terrain/terrain_mesh.h"
 #include "terrain/tile_source.h"
 #include "terrain/tile_streamer.h"
@@ -33,7 +33,7 @@ glm::dvec3 unprojectDepth(const ViewState& view, double x, double y, double dept
     return view.eye + glm::dvec3(q) / q.w;
 }
 
-Result<PickResult> pickFromDepth(const story::Scene& scene, const ViewState& view, double exaggeration,
+Result<PickResult> pickFromDepth(const scene::Scene& scene, const ViewState& view, double exaggeration,
                                  glm::ivec2 texel, float depth) {
     PickResult r;
     r.px = texel.x + 0.5;
@@ -51,7 +51,7 @@ Result<PickResult> pickFromDepth(const story::Scene& scene, const ViewState& vie
     return r;
 }
 
-PickHeights::PickHeights(const story::Scene& scene) : m_scene(scene) {
+PickHeights::PickHeights(const scene::Scene& scene) : m_scene(scene) {
     if (scene.terrain) m_probe = std::make_unique<terrain::HeightProbe>(scene.terrain);
 }
 

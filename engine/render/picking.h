@@ -13,7 +13,7 @@
 #include "core/result.h"
 #include "terrain/height_sample.h"
 
-namespace fl::story {
+namespace fl::scene {
 struct Scene;
 }
 namespace fl::terrain {
@@ -48,7 +48,7 @@ glm::dvec3 unprojectDepth(const ViewState& view, double x, double y, double dept
 // The pick at texel `texel` with depth `depth` of a frame rendered with `view` and `exaggeration`: all but
 // the data height (heightMsl stays NaN; PickHeights fills it). Depth 0 (sky, nothing drawn) is an error,
 // "no terrain under pixel (x, y)".
-Result<PickResult> pickFromDepth(const story::Scene& scene, const ViewState& view, double exaggeration,
+Result<PickResult> pickFromDepth(const scene::Scene& scene, const ViewState& view, double exaggeration,
                                  glm::ivec2 texel, float depth);
 
 // Fills PickResult::heightMsl with the data height at full detail: the streamer's cached tiles when they
@@ -56,13 +56,13 @@ Result<PickResult> pickFromDepth(const story::Scene& scene, const ViewState& vie
 // fetches); the DEM grid when the scene does not stream.
 class PickHeights {
 public:
-    explicit PickHeights(const story::Scene& scene);
+    explicit PickHeights(const scene::Scene& scene);
     ~PickHeights();
     // `streamer` may be null. Without it the source is read directly.
     void fill(PickResult& pick, const terrain::TileStreamer* streamer);
 
 private:
-    const story::Scene& m_scene;
+    const scene::Scene& m_scene;
     std::unique_ptr<terrain::HeightProbe> m_probe;
 };
 

@@ -8,10 +8,8 @@
 #include "gpu/check.h"
 #include "gpu/context.h"
 #include "gpu/pipeline.h"
-#include "render/story_overlay.h"
 #include "shared/gpu_types.h"
-#include "story/scene.h"
-#include "story/story_eval.h"
+#include "scene/scene.h"
 #include "terrain/terrain_mesh.h"
 #include "terrain/tile_streamer.h"
 
@@ -43,7 +41,7 @@ glm::vec3 srgbToLinear(glm::vec3 c) {
 
 }  // namespace
 
-std::vector<LabelRequest> markerLabels(const story::Scene& scene) {
+std::vector<LabelRequest> markerLabels(const scene::Scene& scene) {
     std::vector<LabelRequest> labels;
     int priority = static_cast<int>(scene.markers.size());
     for (const auto& place : scene.markers) {
@@ -57,7 +55,7 @@ std::vector<LabelRequest> markerLabels(const story::Scene& scene) {
 
 SceneRenderer::~SceneRenderer() = default;
 
-Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(gpu::Context& ctx, const story::Scene& scene,
+Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(gpu::Context& ctx, const scene::Scene& scene,
                                                              VkRenderPass renderPass, uint32_t slots,
                                                              const TerrainRendererOptions& tiles) {
     std::unique_ptr<SceneRenderer> r(new SceneRenderer(ctx, scene));
@@ -105,16 +103,8 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
     m_fontImage = gpu::Image(
         m_ctx, {static_cast<uint32_t>(m_atlas->size()), static_cast<uint32_t>(m_atlas->size()), VK_FORMAT_R8_UNORM,
                 VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, VK_IMAGE_ASPECT_COLOR_BIT});
-    // With a story its labels, caption, legend and layers are drawn (applyStory); else the scene's markers.
+    // The scene's markers until content (a story) brings its own labels.
     if (auto s = setLabels(markerLabels(m_scene)); !s) return s.error();
-    if (m_scene.story) {
-        const story::Story& st = *m_scene.story;
-        const StoryOverlay o =
-            buildStoryOverlay(st, story::evaluateStory(st, story::lastKeyframe(st)),
-                              [&](double lat, double lon) { return terrainHeightMsl(lat, lon, false); });
-        if (auto s = setLabels(o.labels); !s) return s.error();
-        m_storyDrivesOverlays = m_storyDrivesFurniture = true;
-    }
     m_fontImage.upload(m_atlas->pixels().data(), m_atlas->pixels().size());
     m_atlasUploaded = m_atlas->generation();
 
@@ -285,41 +275,54 @@ void SceneRenderer::buildLines() {
 }
 
 void SceneRenderer::setOverlays(std::vector<OverlayLayer> layers, double animationSeconds) {
-    m_storyDrivesOverlays = false;  // the caller's layers stand until it sets others
+    m_sceneBorderStandsIn.assign(layers.size(), false);
     m_overlays = std::move(layers);
     m_overlaysDirty = true;
     m_animationSeconds = animationSeconds;
+    m_contentRevision.reset();  // the next setContent() applies whatever its revision
 }
 
-void SceneRenderer::applyStory(const RenderSettings& settings) {
-    if (!m_scene.story || (!m_storyDrivesOverlays && !m_storyDrivesFurniture)) return;
-    const story::Story& st = *m_scene.story;
-    const double t = std::isnan(settings.storyTime) ? story::lastKeyframe(st) : settings.storyTime;
-    if (m_storyApplied && t == m_storyTime && settings.overlays == m_storyOverlaysOn &&
-        settings.borders == m_storyBorders)
+Status SceneRenderer::setContent(const FrameContent& content) {
+    m_animationSeconds = content.animationSeconds;
+    if (m_contentRevision == content.revision) return Ok{};
+    m_contentRevision = content.revision;
+    m_overlays = content.layers;
+    m_sceneBorderStandsIn = content.sceneBorderStandsIn;
+    m_sceneBorderStandsIn.resize(m_overlays.size(), false);
+    m_overlaysDirty = true;
+    // Anchors without a height sit on the regional grid: always loaded, so a still never depends on what
+    // streamed in before it.
+    std::vector<LabelRequest> labels = content.labels ? *content.labels : markerLabels(m_scene);
+    for (LabelRequest& l : labels)
+        if (std::isnan(l.heightMsl)) l.heightMsl = terrainHeightMsl(l.lat, l.lon, false);
+    Status status = Ok{};
+    if (labels != m_labelRequests) status = setLabels(std::move(labels));
+    if (!(content.furniture == m_furniture))
+        if (Status s = setFurnitureText(content.furniture); !s && status) status = s;
+    return status;
+}
+
+void SceneRenderer::updateFieldLayers(const RenderSettings& settings) {
+    const bool sceneBorder = settings.borders && !m_borderLayer.from.rings.empty();
+    if (!m_overlaysDirty && settings.borders == m_fieldBorders && settings.overlays == m_fieldOverlays) {
+        m_tiles->overlays().setAnimationSeconds(m_animationSeconds);
         return;
-    // Evaluated only when the story time changes: a still camera on a playing story costs the evaluation
-    // and the overlay field's per-fragment blend, not new distance fields (until a keyframe pair changes).
-    StoryOverlay o = buildStoryOverlay(st, story::evaluateStory(st, t), nullptr);
-    if (m_storyDrivesOverlays) {
-        m_overlays.clear();
-        if (settings.overlays)
-            for (size_t i = 0; i < o.layers.size(); ++i)
-                // The base map's border (the full line, from the scene) stands in for a story's own copy.
-                if (!(o.borderLayer[i] && settings.borders && !m_borderLayer.from.rings.empty()))
-                    m_overlays.push_back(std::move(o.layers[i]));
-        m_overlaysDirty = true;
-        // Dashes march with the story clock, so a recording is the same at any render speed.
-        m_animationSeconds = story::presentationSecondsAt(st.clock, t);
     }
-    if (m_storyDrivesFurniture && (!m_storyApplied || o.furniture.caption != m_furniture.caption ||
-                                   o.furniture.subcaption != m_furniture.subcaption)) {
-        if (Status s = setFurnitureText(o.furniture); !s) log::warn(s.error().message);
+    // The layers go to the field only when they change (its shapes are hashed there, and the scene's
+    // border alone has 10 000+ points); otherwise only the animation clock moves.
+    std::vector<OverlayLayer> layers;
+    if (settings.overlays)
+        for (size_t i = 0; i < m_overlays.size(); ++i)
+            // The base map's border (the full line, from the scene) stands in for a story's own copy.
+            if (!(m_sceneBorderStandsIn[i] && sceneBorder)) layers.push_back(m_overlays[i]);
+    if (sceneBorder) {
+        if (layers.size() >= FRONTLINE_OVERLAY_MAX_LAYERS) layers.resize(FRONTLINE_OVERLAY_MAX_LAYERS - 1);
+        layers.push_back(m_borderLayer);
     }
-    m_storyApplied = true;
-    m_storyTime = t;
-    m_storyOverlaysOn = settings.overlays;
-    m_storyBorders = settings.borders;
+    m_tiles->setOverlays(std::move(layers), m_animationSeconds);
+    m_overlaysDirty = false;
+    m_fieldBorders = settings.borders;
+    m_fieldOverlays = settings.overlays;
 }
 
 void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const RenderSettings& settings) {
@@ -347,7 +350,6 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         glm::vec4(0.30f, static_cast<float>(settings.hillshade), 0.85f, static_cast<float>(settings.reliefShading));
     std::memcpy(slot.uniforms.mapped(), &u, sizeof(u));
 
-    applyStory(settings);
     m_stats = {};
     ++m_frameNumber;
     if (m_tiles) {
@@ -359,20 +361,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         // the frame does not depend on what has streamed in).
         double ground = terrain::meshHeight(m_scene.dem, eyeGeo.lat, eyeGeo.lon);
         if (std::isnan(ground)) ground = 0.0;
-        // The layers go to the field only when they change (its shapes are hashed there, and the scene's
-        // border alone has 10 000+ points); otherwise only the animation clock moves.
-        if (m_overlaysDirty || settings.borders != m_overlayBorders) {
-            std::vector<OverlayLayer> layers = m_overlays;
-            if (settings.borders && !m_borderLayer.from.rings.empty()) {
-                if (layers.size() >= FRONTLINE_OVERLAY_MAX_LAYERS) layers.resize(FRONTLINE_OVERLAY_MAX_LAYERS - 1);
-                layers.push_back(m_borderLayer);
-            }
-            m_tiles->setOverlays(std::move(layers), m_animationSeconds);
-            m_overlaysDirty = false;
-            m_overlayBorders = settings.borders;
-        } else {
-            m_tiles->overlays().setAnimationSeconds(m_animationSeconds);
-        }
+        updateFieldLayers(settings);
         m_tiles->prepare(slotIndex, {view, m_scene.frame, exag}, clock, ground);
         const auto st = m_tiles->streamer().stats();
         const TerrainGpuStats& gpu = m_tiles->gpuStats();
@@ -442,7 +431,7 @@ Status SceneRenderer::setLabels(std::vector<LabelRequest> labels) {
 }
 
 Status SceneRenderer::setFurniture(const Furniture& furniture) {
-    m_storyDrivesFurniture = false;
+    m_contentRevision.reset();  // as setOverlays()
     return setFurnitureText(furniture);
 }
 

@@ -4,22 +4,24 @@
 // into a caller's render pass; per-frame label visibility (occlusion against the terrain) and placement.
 #pragma once
 
-#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/camera.h"
+#include "core/look.h"
 #include "core/result.h"
 #include "gpu/resources.h"
 #include "render/font_atlas.h"
+#include "render/frame_content.h"
 #include "render/label_layout.h"
 #include "render/screen_furniture.h"
 #include "render/terrain_renderer.h"
 #include "render/text_shaper.h"
 
-namespace fl::story {
+namespace fl::scene {
 struct Scene;
 }
 namespace fl::gpu {
@@ -28,41 +30,9 @@ class Context;
 
 namespace fl::render {
 
-// A map label: an English name, optionally with its Pashto/Dari name as a second line, anchored on the terrain.
-struct LabelRequest {
-    std::string id;         // stable across frames (hysteresis is kept by id)
-    std::string text;       // first line (usually Latin)
-    std::string textLocal;  // Arabic-script second line; may be empty
-    double lat = 0, lon = 0;
-    double heightMsl = 0;  // anchor height on the terrain, metres above MSL (the caller's streamed height)
-    int priority = 0;      // higher wins a contested place
-};
-
-struct RenderSettings {
-    // Vertical exaggeration. 2x reads well for a 2.5 km grid at regional scale without caricature.
-    double exaggeration = 2.0;
-    // Afternoon sun from the west-south-west at 30 deg: side light for oblique shots looking south-east
-    // over the border (light from behind the camera flattens relief), and from the left in top-down
-    // views, which still reads the right way up (unlike light from the bottom of the screen).
-    double sunAzimuth = 250.0;
-    double sunElevation = 30.0;
-    // Distance (m) through sea-level haze over which it reaches ~63 % of its maximum; haze thins with
-    // height (3 km scale height), so high views stay clear.
-    double hazeDistance = 150000.0;
-    double hillshade = 1.0;  // 0 = flat colour, 1 = full Lambert relative to flat ground
-    // Cartographic z-factor for the shading normals only (geometry keeps `exaggeration`): a 90" grid
-    // smooths slopes, and 3x restores legible relief without changing any height.
-    double reliefShading = 3.0;
-    bool borders = true;
-    bool labels = true;
-    bool furniture = true;  // caption, legend and attribution (when setFurniture() gave any)
-    // Story time (story::StoryTime: UTC seconds since the epoch) of the scene's story; NaN = its last
-    // keyframe. Part of what a frame is a function of: (story, camera, story time), never the wall clock.
-    double storyTime = std::numeric_limits<double>::quiet_NaN();
-    bool overlays = true;  // the story's areas, fronts, routes and arrows
-    // Label em size as a fraction of the frame height (never below 12 px): 18 px at 540 lines, 37 px at
-    // 1080, 73 px at 2160, so a preview and a 4K render look the same. The Arabic-script line is 0.9 of it.
-    double labelSize = 0.034;
+// What one frame is drawn with besides the camera and the content: the document's look, plus the frame's
+// own switches (continuity for moving cameras, and what tests turn off to see the terrain alone).
+struct RenderSettings : Look {
     // True when this frame continues the previous one (a camera move in the window or a recording): label
     // hysteresis, debounced occlusion and fades carry over between prepare() calls. False (stills, tests):
     // labels are placed afresh at full opacity, so a frame depends only on its own view.
@@ -82,12 +52,12 @@ struct FrameStats {
 };
 
 // The labels a scene has by default: its markers, priority in scene order, at the regional grid's height.
-std::vector<LabelRequest> markerLabels(const story::Scene& scene);
+std::vector<LabelRequest> markerLabels(const scene::Scene& scene);
 
 class SceneRenderer {
 public:
     // `renderPass` must be compatible with createScenePass(); `slots` = frames in flight.
-    static Result<std::unique_ptr<SceneRenderer>> create(gpu::Context& ctx, const story::Scene& scene,
+    static Result<std::unique_ptr<SceneRenderer>> create(gpu::Context& ctx, const scene::Scene& scene,
                                                          VkRenderPass renderPass, uint32_t slots,
                                                          const TerrainRendererOptions& terrain = {});
     ~SceneRenderer();
@@ -99,10 +69,13 @@ public:
     // Records the draws; call inside the render pass, after prepare() for the same slot.
     void draw(VkCommandBuffer cmd, uint32_t slot);
 
+    // The story's part of the frame (compose/): layers, labels and furniture. Cached on content.revision:
+    // the same revision only moves the dash clock; another one replaces what changed, whatever the story
+    // time. Errors as setLabels() (the content is kept without the glyphs that did not fit).
+    Status setContent(const FrameContent& content);
     // Overlay layers (control areas, fronts, arrows, routes) draped in the streamed terrain's shading, in
-    // draw order; the scene's borders are drawn above them while RenderSettings::borders is on.
-    // `animationSeconds`: the story clock (dash animation). Kept until the next call. Without streamed
-    // terrain (the plain DEM grid) overlays are not drawn; its borders stay draped lines.
+    // draw order, in place of the content's; the scene's borders are drawn above them while
+    // RenderSettings::borders is on. Without streamed terrain (the plain DEM grid) overlays are not drawn.
     void setOverlays(std::vector<OverlayLayer> layers, double animationSeconds);
 
     // The tile streamer when the scene streams terrain (null for the plain DEM grid).
@@ -125,14 +98,14 @@ public:
     LabelLayoutOptions& labelLayoutOptions() { return m_labelOptions; }
 
 private:
-    SceneRenderer(gpu::Context& ctx, const story::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
+    SceneRenderer(gpu::Context& ctx, const scene::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
     Result<Ok> init(VkRenderPass renderPass, uint32_t slots, const TerrainRendererOptions& terrain);
     void buildLines();
     void buildOverlay(uint32_t slot, const ViewState& view, const RenderSettings& settings);
     Status shapeText(const std::string& text, bool bold, ShapedText& out);
     Status setFurnitureText(const Furniture& furniture);
-    // The scene's story at settings.storyTime: layers and furniture, unless a caller set its own.
-    void applyStory(const RenderSettings& settings);
+    // The layers the overlay field draws this frame: the content's (unless overlays are off) and the border.
+    void updateFieldLayers(const RenderSettings& settings);
     bool anchorOccluded(const ViewState& view, const glm::dvec3& anchor, double exaggeration, bool streamed) const;
     double terrainHeightMsl(double lat, double lon, bool streamed) const;
     void uploadAtlasIfChanged();
@@ -156,7 +129,7 @@ private:
     };
 
     gpu::Context& m_ctx;
-    const story::Scene& m_scene;
+    const scene::Scene& m_scene;
     std::unique_ptr<FontSet> m_fonts;
     std::unique_ptr<GlyphAtlas> m_atlas;
     uint64_t m_atlasUploaded = 0;  // the atlas generation in m_fontImage
@@ -174,11 +147,11 @@ private:
     gpu::Buffer m_terrainVertices, m_terrainIndices;
     std::vector<Chunk> m_chunks;
     std::vector<OverlayLayer> m_overlays;
+    std::vector<bool> m_sceneBorderStandsIn;  // per layer of m_overlays
     double m_animationSeconds = 0;
-    bool m_storyDrivesOverlays = false, m_storyDrivesFurniture = false;
-    bool m_storyApplied = false, m_storyOverlaysOn = true, m_storyBorders = true;
-    bool m_overlaysDirty = true, m_overlayBorders = false;  // what the field was last given
-    double m_storyTime = 0;
+    std::optional<uint64_t> m_contentRevision;  // of the last setContent()
+    // What the field was last given: re-sent when the layers or these switches change.
+    bool m_overlaysDirty = true, m_fieldBorders = false, m_fieldOverlays = true;
     OverlayLayer m_borderLayer;  // the scene's borders as a Line layer of the overlay field
     gpu::Buffer m_lineSegments;
     uint32_t m_lineSegmentCount = 0;

@@ -17,6 +17,7 @@ struct LegendEntry {
     std::string text;
     glm::vec4 colourSrgb{1, 1, 1, 1};  // straight (not premultiplied) alpha
     int pattern = 0;                   // 0 solid, 1 hatched, 2 cross-hatched, 3 outline-dashed
+    bool operator==(const LegendEntry&) const = default;
 };
 
 struct Furniture {
@@ -30,6 +31,7 @@ struct Furniture {
         return caption.empty() && subcaption.empty() && disclaimer.empty() && attribution.empty() &&
                legendTitle.empty() && legend.empty();
     }
+    bool operator==(const Furniture&) const = default;
 };
 
 struct FurnitureOptions {

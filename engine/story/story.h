@@ -14,9 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
-#include "story/geodata.h"
+#include "core/lonlat.h"
 
 namespace fl::story {
+
+using fl::LonLat;
 
 // Seconds since 1970-01-01T00:00:00Z (UTC, no leap seconds), as double: sub-second precision for ±280 000 years.
 using StoryTime = double;

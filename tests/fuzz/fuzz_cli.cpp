@@ -4,11 +4,11 @@
 #include <string_view>
 
 #include "core/parse.h"
-#include "story/views.h"
+#include "scene/views.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    (void)fl::story::parseCameraSpec(text);
+    (void)fl::scene::parseCameraSpec(text);
     (void)fl::parseImageSize(text);
     (void)fl::parseDoubleList(text, -1, "fuzz");
     return 0;

@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes as a GeoJSON file for loadLines() and loadPlaces().
 #include "gdal_fuzz_input.h"
-#include "story/geodata.h"
+#include "scene/geodata.h"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     keepGdalOffline();
@@ -9,8 +9,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     withInMemoryFile("/vsimem/fuzz.geojson", data, size, [](const char* path) {
-        (void)fl::story::loadLines(path);
-        (void)fl::story::loadPlaces(path);
+        (void)fl::scene::loadLines(path);
+        (void)fl::scene::loadPlaces(path);
     });
     return 0;
 }

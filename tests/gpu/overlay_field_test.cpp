@@ -14,7 +14,7 @@
 #include "render/offscreen.h"
 #include "render/overlay_field.h"
 #include "render/overlay_field_reference.h"
-#include "render/story_overlay.h"
+#include "compose/story_overlay.h"
 #include "story/arrow_geometry.h"
 #include "support/golden.h"
 #include "support/render_fixture.h"
@@ -29,7 +29,7 @@ FieldShape arrowShape(const std::vector<glm::dvec2>& path, double progress, doub
     std::vector<story::LonLat> p;
     for (const glm::dvec2& q : path) p.push_back({q.x, q.y});
     const story::Polygon outline = story::arrowOutline(p, progress, widthM / 1000.0);
-    return outline.outer.empty() ? FieldShape{} : toFieldShape({outline});
+    return outline.outer.empty() ? FieldShape{} : compose::toFieldShape({outline});
 }
 
 using fl::testing::fixture;

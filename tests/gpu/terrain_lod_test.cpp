@@ -12,8 +12,8 @@
 #include "gpu/context.h"
 #include "output/image.h"
 #include "render/offscreen.h"
-#include "story/scene.h"
-#include "story/views.h"
+#include "scene/scene.h"
+#include "scene/views.h"
 #include "support/golden.h"
 #include "support/render_fixture.h"
 #include "terrain/terrain_mesh.h"
@@ -86,7 +86,7 @@ TEST_F(TerrainLodTest, NoHolesBelowTheHorizonInAnyView) {
     s.clearColor = {1, 0, 1, 1};
     const auto& scene = fixture().scene;
     std::vector<std::pair<std::string, CameraPose>> poses;
-    for (const auto& v : story::namedViews()) poses.emplace_back(v.name, viewPose(v.name.c_str()));
+    for (const auto& v : scene::namedViews()) poses.emplace_back(v.name, viewPose(v.name.c_str()));
     // Low and close, where many levels meet on screen: 300 m over the crossing, looking along the road.
     const double ground = terrain::meshHeight(scene.dem, 30.95, 66.43) + scene.undulation(30.95, 66.43);
     poses.emplace_back("low-crossing", CameraPose{30.95, 66.43, ground * 2 + 300, 300, -8, 50});

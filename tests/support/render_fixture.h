@@ -9,13 +9,13 @@
 
 #include "gpu/context.h"
 #include "render/offscreen.h"
-#include "story/scene.h"
-#include "story/views.h"
+#include "scene/scene.h"
+#include "scene/views.h"
 
 namespace fl::testing {
 
 struct RenderFixture {
-    story::Scene scene;
+    scene::Scene scene;
     std::unique_ptr<gpu::Context> ctx;
     std::unique_ptr<render::OffscreenRenderer> renderer;
 };
@@ -25,10 +25,9 @@ struct RenderFixture {
 inline RenderFixture& fixture() {
     static RenderFixture* f = [] {
         auto* fx = new RenderFixture;
-        // No story: the terrain, label and overlay tests control what is drawn; story_render_test draws one.
-        story::SceneOptions options;
-        options.storyPath.clear();
-        auto scene = story::loadScene(options);
+        // No story (a scene has none): the terrain, label and overlay tests control what is drawn;
+        // story_render_test draws one.
+        auto scene = scene::loadScene();
         if (!scene) {
             ADD_FAILURE() << scene.error().message;
             return fx;
@@ -53,7 +52,7 @@ inline RenderFixture& fixture() {
 }
 
 inline CameraPose viewPose(const char* name) {
-    return story::toPose(*story::findView(name), fixture().scene.geoidModel());
+    return scene::toPose(*scene::findView(name), fixture().scene.geoidModel());
 }
 
 }  // namespace fl::testing

@@ -15,7 +15,7 @@
 #include <gdal_utils.h>
 #include <ogr_spatialref.h>
 
-#include "story/geodata.h"
+#include "scene/geodata.h"
 #include "terrain/dem.h"
 
 namespace fs = std::filesystem;
@@ -100,7 +100,7 @@ TEST_F(DemTest, AssetHeightsAtTownsMatchReadmeTable) {
     EXPECT_EQ(dem->minHeight, 32.0f);
     EXPECT_EQ(dem->maxHeight, 5399.0f);
 
-    auto places = fl::story::loadPlaces(kPlacesAsset);
+    auto places = fl::scene::loadPlaces(kPlacesAsset);
     ASSERT_TRUE(places) << places.error().message;
     const struct {
         const char* name;
@@ -111,7 +111,7 @@ TEST_F(DemTest, AssetHeightsAtTownsMatchReadmeTable) {
                  {"Chaman", 30.9177, 66.4526, 1333},
                  {"Quetta", 30.1841, 67.0014, 1678}};
     for (const auto& town : towns) {
-        const fl::story::Place* place = fl::story::findPlace(*places, town.name);
+        const fl::scene::Place* place = fl::scene::findPlace(*places, town.name);
         ASSERT_NE(place, nullptr) << town.name;
         EXPECT_NEAR(place->lat, town.lat, 1e-4) << town.name;
         EXPECT_NEAR(place->lon, town.lon, 1e-4) << town.name;

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "story/geodata.h"
+#include "scene/geodata.h"
 
 namespace fs = std::filesystem;
-using fl::story::findPlace;
-using fl::story::loadLines;
-using fl::story::loadPlaces;
-using fl::story::LonLat;
+using fl::scene::findPlace;
+using fl::scene::loadLines;
+using fl::scene::loadPlaces;
+using fl::LonLat;
 
 namespace {
 

@@ -8,7 +8,7 @@
 
 #include "render/overlay_field.h"
 #include "render/overlay_field_reference.h"
-#include "render/story_overlay.h"
+#include "compose/story_overlay.h"
 #include "story/arrow_geometry.h"
 
 using namespace fl;
@@ -21,7 +21,7 @@ FieldShape arrowShape(const std::vector<glm::dvec2>& path, double progress, doub
     std::vector<story::LonLat> p;
     for (const glm::dvec2& q : path) p.push_back({q.x, q.y});
     const story::Polygon outline = story::arrowOutline(p, progress, widthM / 1000.0);
-    return outline.outer.empty() ? FieldShape{} : toFieldShape({outline});
+    return outline.outer.empty() ? FieldShape{} : compose::toFieldShape({outline});
 }
 
 MercatorShape square(double x0, double y0, double x1, double y1) {

@@ -1,9 +1,9 @@
-// The story's mapping to overlay layers, labels and furniture (render/story_overlay), on the default story.
+// The story's mapping to overlay layers, labels and furniture (compose/story_overlay), on the default story.
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "render/story_overlay.h"
+#include "compose/story_overlay.h"
 #include "story/story.h"
 #include "story/story_eval.h"
 
@@ -24,18 +24,18 @@ story::StoryTime at(const char* iso) {
     return *story::parseStoryTime(iso);
 }
 
-render::StoryOverlay overlayAt(const char* iso) {
+compose::StoryOverlay overlayAt(const char* iso) {
     const story::StoryFrame f = story::evaluateStory(defaultStory(), at(iso));
-    return render::buildStoryOverlay(defaultStory(), f, [](double, double) { return 1000.0; });
+    return compose::buildStoryOverlay(defaultStory(), f, [](double, double) { return 1000.0; });
 }
 
 }  // namespace
 
 TEST(StoryOverlay, StatusesGetDistinctLooks) {
     const glm::vec4 red{0.8f, 0.1f, 0.1f, 1}, blue{0.1f, 0.2f, 0.6f, 1};
-    const auto confirmed = render::areaStyle(story::ClaimStatus::Confirmed, red, blue);
-    const auto claimed = render::areaStyle(story::ClaimStatus::Claimed, red, blue);
-    const auto contested = render::areaStyle(story::ClaimStatus::Contested, red, blue);
+    const auto confirmed = compose::areaStyle(story::ClaimStatus::Confirmed, red, blue);
+    const auto claimed = compose::areaStyle(story::ClaimStatus::Claimed, red, blue);
+    const auto contested = compose::areaStyle(story::ClaimStatus::Contested, red, blue);
     EXPECT_EQ(confirmed.pattern, render::Pattern::Solid);
     EXPECT_FALSE(confirmed.dashed);
     EXPECT_EQ(claimed.pattern, render::Pattern::Hatched);
@@ -45,7 +45,7 @@ TEST(StoryOverlay, StatusesGetDistinctLooks) {
 }
 
 TEST(StoryOverlay, OnTheFourteenthSpinBoldakIsClaimedAndContested) {
-    const render::StoryOverlay o = overlayAt("2021-07-14T12:00:00Z");
+    const compose::StoryOverlay o = overlayAt("2021-07-14T12:00:00Z");
     int claimed = 0, contested = 0, lines = 0;
     for (const auto& l : o.layers) {
         if (l.kind == render::OverlayKind::Line) ++lines;
@@ -64,7 +64,7 @@ TEST(StoryOverlay, OnTheFourteenthSpinBoldakIsClaimedAndContested) {
 }
 
 TEST(StoryOverlay, BeforeTheFourteenthThereIsNoClaimAndNoArrow) {
-    const render::StoryOverlay o = overlayAt("2021-07-05T00:00:00Z");
+    const compose::StoryOverlay o = overlayAt("2021-07-05T00:00:00Z");
     for (const auto& l : o.layers) {
         EXPECT_NE(l.style.pattern, render::Pattern::Hatched);
         EXPECT_NE(l.style.pattern, render::Pattern::CrossHatched);
@@ -76,14 +76,14 @@ TEST(StoryOverlay, BeforeTheFourteenthThereIsNoClaimAndNoArrow) {
 }
 
 TEST(StoryOverlay, BetweenKeyframesTheWeightIsEasedAndAtAKeyframeItIsExact) {
-    const render::StoryOverlay mid = overlayAt("2021-07-04T12:00:00Z");
+    const compose::StoryOverlay mid = overlayAt("2021-07-04T12:00:00Z");
     bool morphing = false;
     for (const auto& l : mid.layers)
         if (l.kind == render::OverlayKind::Area && l.weight > 0.05f && l.weight < 0.95f) morphing = true;
     EXPECT_TRUE(morphing);
     // At a keyframe's exact time the area's layer is that keyframe alone (weight 0, same rings).
     const story::StoryFrame f = story::evaluateStory(defaultStory(), at("2021-07-08T00:00:00Z"));
-    const render::StoryOverlay key = render::buildStoryOverlay(defaultStory(), f, nullptr);
+    const compose::StoryOverlay key = compose::buildStoryOverlay(defaultStory(), f, nullptr);
     size_t layer = 0, checked = 0;
     for (const story::AreaState& a : f.areas) {
         if (!a.visible) continue;

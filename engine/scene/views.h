@@ -1,4 +1,4 @@
-// story/views.h — named camera views and camera specifications.
+// scene/views.h — named camera views and camera specifications.
 // Owns: the built-in shots of the Kandahar story (kandahar-overview, spin-boldak, ...) and parsing of
 // `--camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG`. Altitudes here are metres above mean sea level.
 #pragma once
@@ -14,7 +14,7 @@ namespace fl::terrain {
 struct GeoidModel;
 }
 
-namespace fl::story {
+namespace fl::scene {
 
 struct CameraSpec {
     std::string name;
@@ -38,4 +38,4 @@ Result<CameraSpec> parseCameraSpec(std::string_view text);
 // The pose the renderer uses: the altitude converted to ellipsoidal height with the geoid (if any).
 CameraPose toPose(const CameraSpec& spec, const terrain::GeoidModel* geoid);
 
-}  // namespace fl::story
+}  // namespace fl::scene

@@ -1,4 +1,4 @@
-#include "story/geodata.h"
+#include "scene/geodata.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +15,7 @@
 
 #include "terrain/gdal_support.h"
 
-namespace fl::story {
+namespace fl::scene {
 namespace {
 
 using terrain::GdalErrorCapture;
@@ -209,4 +209,4 @@ const Place* findPlace(const std::vector<Place>& places, std::string_view nameAs
     return nullptr;
 }
 
-}  // namespace fl::story
+}  // namespace fl::scene

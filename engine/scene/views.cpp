@@ -1,11 +1,11 @@
-#include "story/views.h"
+#include "scene/views.h"
 
 #include <algorithm>
 
 #include "core/parse.h"
 #include "terrain/geoid.h"
 
-namespace fl::story {
+namespace fl::scene {
 
 const std::vector<CameraSpec>& namedViews() {
     // Framed on the DEM at exaggeration 2. Kandahar 31.61N 65.71E, Spin Boldak 31.01N 66.40E,
@@ -63,4 +63,4 @@ CameraPose toPose(const CameraSpec& s, const terrain::GeoidModel* geoid) {
     return p;
 }
 
-}  // namespace fl::story
+}  // namespace fl::scene

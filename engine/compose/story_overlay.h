@@ -1,4 +1,4 @@
-// render/story_overlay.h — what a story shows at one story time, in the renderer's terms.
+// compose/story_overlay.h — what a story shows at one story time, in the renderer's terms.
 // Owns: the mapping from an evaluated story (story/story_eval.h) to overlay field layers (areas with their
 // claim-status styles, routes and borders, arrows), label requests and the screen furniture (caption with
 // the story date, legend of factions and statuses, disclaimer, attribution). Pure CPU and deterministic:
@@ -9,12 +9,18 @@
 #include <vector>
 
 #include "render/overlay_field.h"
-#include "render/scene_renderer.h"
+#include "render/frame_content.h"
 #include "render/screen_furniture.h"
 #include "story/story.h"
 #include "story/story_eval.h"
 
-namespace fl::render {
+namespace fl::compose {
+
+using render::FieldShape;
+using render::Furniture;
+using render::LabelRequest;
+using render::OverlayLayer;
+using render::OverlayStyle;
 
 struct StoryOverlay {
     std::vector<OverlayLayer> layers;  // draw order: areas (story order), lines, arrows
@@ -35,4 +41,4 @@ OverlayStyle areaStyle(story::ClaimStatus status, glm::vec4 colour, glm::vec4 ot
 StoryOverlay buildStoryOverlay(const story::Story& story, const story::StoryFrame& frame,
                                const std::function<double(double lat, double lon)>& groundMsl);
 
-}  // namespace fl::render
+}  // namespace fl::compose

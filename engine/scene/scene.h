@@ -1,6 +1,7 @@
-// story/scene.h — what a frame shows: the terrain source, the map layers and the marked places.
-// Owns: the scene description (file paths, defaults to the embedded Kandahar assets) and loading it into
-// memory with errors that name the file. The scene frame (local ENU) is centred on the terrain.
+// scene/scene.h — the ground a story is told on: terrain source, regional grid, geoid, base-map borders and
+// marked places. Owns: the scene description (file paths, defaults to the embedded Kandahar assets) and
+// loading it into memory with errors that name the file. The scene frame (local ENU) is centred on the
+// terrain. The story document (story/, document/) is loaded apart: a scene knows no story.
 #pragma once
 
 #include <memory>
@@ -11,13 +12,12 @@
 #include "core/geodesy.h"
 #include "core/paths.h"
 #include "core/result.h"
-#include "story/geodata.h"
-#include "story/story.h"
+#include "scene/geodata.h"
 #include "terrain/dem.h"
 #include "terrain/geoid.h"
 #include "terrain/tile_source.h"
 
-namespace fl::story {
+namespace fl::scene {
 
 struct SceneOptions {
     // Defaults: the embedded assets (GMTED2010 90" DEM, OSM border, GeoNames places, EGM96 geoid).
@@ -27,16 +27,12 @@ struct SceneOptions {
     std::string placesPath = paths::asset("vector/places.geojson");
     // Places shown with a marker and a name (GeoNames ASCII names).
     std::vector<std::string> markers = {"Kandahar", "Spin Boldak", "Chaman", "Quetta"};
-    // The story drawn over the terrain (`--story FILE`; "" = none): control areas, fronts, routes, arrows,
-    // its labels (which replace the markers above) and the caption, legend and attribution.
-    std::string storyPath = paths::asset("stories/spin-boldak-2021.json");
     terrain::DemImportOptions dem;
     // The streamed terrain (`--terrain`): a .pmtiles path or URL, an XYZ directory or URL template, or a
     // GDAL raster. Default: the sample Kandahar pyramid the build makes from the embedded DEM (see
     // README). Empty: draw the DEM grid itself (no streaming; for tests of the plain grid path).
     std::string terrain = paths::sampleTerrain();
     terrain::TileSourceOptions terrainSource;  // --encoding, HTTP settings
-
 };
 
 struct Scene {
@@ -48,7 +44,6 @@ struct Scene {
     // Streamed elevation; the DEM above still drapes lines and labels and answers picking until overlays
     // drape on the tiles (issue 5).
     std::shared_ptr<terrain::TileSource> terrain;
-    std::optional<Story> story;
 
     const terrain::GeoidModel* geoidModel() const { return geoid ? &*geoid : nullptr; }
     // EGM96 undulation (m) at lat/lon; 0 without a geoid.
@@ -57,4 +52,4 @@ struct Scene {
 
 Result<Scene> loadScene(const SceneOptions& options = {});
 
-}  // namespace fl::story
+}  // namespace fl::scene

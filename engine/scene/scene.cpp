@@ -1,7 +1,7 @@
-#include "story/scene.h"
+#include "scene/scene.h"
 #include "core/paths.h"
 
-namespace fl::story {
+namespace fl::scene {
 
 Result<Scene> loadScene(const SceneOptions& options) {
     Scene scene;
@@ -29,11 +29,6 @@ Result<Scene> loadScene(const SceneOptions& options) {
             scene.markers.push_back(*p);
         }
     }
-    if (!options.storyPath.empty()) {
-        auto story = loadStory(options.storyPath);
-        if (!story) return story.error();
-        scene.story = std::move(story).value();
-    }
     if (!options.terrain.empty()) {
         auto source = terrain::openTileSource(options.terrain, options.terrainSource);
         if (!source) {
@@ -51,4 +46,4 @@ Result<Scene> loadScene(const SceneOptions& options) {
     return scene;
 }
 
-}  // namespace fl::story
+}  // namespace fl::scene

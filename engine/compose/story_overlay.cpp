@@ -1,6 +1,9 @@
-#include "render/story_overlay.h"
+#include "compose/story_overlay.h"
 
-namespace fl::render {
+namespace fl::compose {
+
+using render::LegendEntry;
+using render::OverlayKind;
 
 namespace {
 
@@ -129,4 +132,4 @@ StoryOverlay buildStoryOverlay(const story::Story& story, const story::StoryFram
     return out;
 }
 
-}  // namespace fl::render
+}  // namespace fl::compose

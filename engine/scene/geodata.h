@@ -1,4 +1,4 @@
-// story/geodata.h — map vectors a story draws on: border/front lines and named places.
+// scene/geodata.h — map vectors a story draws on: border/front lines and named places.
 // Owns: Polyline and Place, their loaders (GeoJSON or any OGR vector file, via GDAL; anything not in WGS84
 // lon/lat is reprojected) and place lookup by ASCII name. Drawing and labelling them belongs to render/.
 #pragma once
@@ -8,13 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/lonlat.h"
 #include "core/result.h"
 
-namespace fl::story {
-
-struct LonLat {
-    double lon = 0, lat = 0;  // degrees, WGS84
-};
+namespace fl::scene {
 
 struct Polyline {
     std::string name;  // the feature's "name" property, empty if it has none
@@ -43,4 +40,4 @@ Result<std::vector<Place>> loadPlaces(const std::string& path);
 // is sorted by population, so among namesakes the largest wins.
 const Place* findPlace(const std::vector<Place>& places, std::string_view nameAscii);
 
-}  // namespace fl::story
+}  // namespace fl::scene

@@ -1,0 +1,28 @@
+// editor/session.h — what every command that draws loads first: the scene and the story document.
+// Owns: loading both in that order with errors that name the file, and turning (document, command line,
+// playhead) into the frame's settings and content, the same way for the window, `render` and the benches.
+#pragma once
+
+#include <optional>
+
+#include "cli.h"
+#include "document/document.h"
+#include "render/frame_content.h"
+#include "render/scene_renderer.h"
+#include "scene/scene.h"
+
+namespace fl::app {
+
+struct StoryScene {
+    scene::Scene scene;
+    std::optional<document::Document> document;  // none with `--story none`
+};
+
+Result<StoryScene> loadStoryScene(const CommonOptions& common);
+
+// The command line's frame switches with the look of lookFor().
+render::RenderSettings frameSettings(const CommonOptions& common, const document::Document* document);
+// The document composed at `storyTime` (NaN: its last keyframe); the empty content without a document.
+render::FrameContent frameContent(const document::Document* document, double storyTime, const Look& look);
+
+}  // namespace fl::app
