@@ -50,30 +50,35 @@ TEST_F(FrameContentTest, EditsRedrawTheNextFrameWithTheStoryTimeHeldStill) {
     const double t = *story::parseStoryTime("2021-07-14T12:00:00Z");
     const output::ImageRgba8 base = frameOf(doc, t);
 
-    // An area's geometry: the keyframe shown at t, moved 3 km east.
+    // Areas' geometry: each keyframe shown at t, moved 3 km east (one undo step).
     const story::StoryFrame frame = story::evaluateStory(doc.story(), t);
-    const story::AreaState* shown = nullptr;
-    for (const auto& a : frame.areas)
-        if (a.visible && !shown) shown = &a;
-    ASSERT_NE(shown, nullptr);
-    const size_t k = static_cast<size_t>(shown->to - shown->area->keyframes.data());
-    story::MultiPolygon moved = shown->to->area;
-    for (auto& p : moved) {
-        for (auto& q : p.outer) q.lon += 0.03;
-        for (auto& h : p.holes)
-            for (auto& q : h) q.lon += 0.03;
+    doc.beginGroup("Move areas");
+    for (const story::AreaState& a : frame.areas) {
+        if (!a.visible) continue;
+        story::MultiPolygon moved = a.to->area;
+        for (auto& p : moved) {
+            for (auto& q : p.outer) q.lon += 0.03;
+            for (auto& h : p.holes)
+                for (auto& q : h) q.lon += 0.03;
+        }
+        const size_t k = static_cast<size_t>(a.to - a.area->keyframes.data());
+        ASSERT_TRUE(doc.apply(document::setKeyframeArea(a.area->id, k, moved)).ok());
     }
-    ASSERT_TRUE(doc.apply(document::setKeyframeArea(shown->area->id, k, moved)).ok());
+    doc.endGroup();
     const int geometry = differingPixels(base, frameOf(doc, t));
-    EXPECT_GT(geometry, 200) << "moving an area must redraw it";
+    EXPECT_GT(geometry, 200) << "moving the areas must redraw them";
     ASSERT_TRUE(doc.undo());
 
-    ASSERT_TRUE(doc.apply(document::setFactionColour(shown->area->faction, {0.1f, 0.8f, 0.2f, 1.0f})).ok());
+    const std::string faction = doc.story().factions.front().id;
+    ASSERT_TRUE(doc.apply(document::setFactionColour(faction, {0.1f, 0.8f, 0.2f, 1.0f})).ok());
     const int colour = differingPixels(base, frameOf(doc, t));
     EXPECT_GT(colour, 200) << "recolouring a faction must redraw its areas";
     ASSERT_TRUE(doc.undo());
 
-    ASSERT_TRUE(doc.apply(document::setLabelText(doc.story().labels.front().id, "WWWWWWWW")).ok());
+    doc.beginGroup("Rename labels");
+    for (const story::Label& l : std::vector<story::Label>(doc.story().labels))
+        ASSERT_TRUE(doc.apply(document::setLabelText(l.id, "WWWWWWWW")).ok());
+    doc.endGroup();
     const int label = differingPixels(base, frameOf(doc, t));
     EXPECT_GT(label, 20) << "a label's new text must be drawn";
     ASSERT_TRUE(doc.undo());

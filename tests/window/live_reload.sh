@@ -77,4 +77,6 @@ echo "outside the banner: $kept pixels changed; banner strip: $banner of 3840 pi
 [ "$kept" -lt 100 ] || { echo "FAIL: the last good story did not stay on screen"; exit 1; }
 [ "$banner" -gt 1900 ] || { echo "FAIL: no banner over the top of the picture"; exit 1; }
 grep -q "validation" "$log" && { echo "FAIL: validation messages"; grep validation "$log"; exit 1; }
+# Keep the screenshots for a look: FRONTLINE_SHOTS_DIR=DIR.
+[ -n "${FRONTLINE_SHOTS_DIR:-}" ] && cp "$work"/a.png "$work"/b.png "$work"/c.png "$FRONTLINE_SHOTS_DIR"/
 echo "PASS"
