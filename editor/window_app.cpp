@@ -1,5 +1,7 @@
-// The interactive window: GLFW + Vulkan swapchain + the scene renderer + a Dear ImGui panel.
-// The editor (layers, timeline, inspector) grows from here.
+// The interactive window: a thin shell of GLFW, Dear ImGui and input around the engine's frame pieces.
+// The document, playhead, camera controller, panel, cursor probe and live reload live in their own files;
+// here they are wired to a swapchain, and each frame is recorded the way every host records one
+// (render/frame_target.h: recordFrame).
 #define GLFW_INCLUDE_VULKAN
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -8,26 +10,24 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <optional>
-#include <vector>
 
 #include "commands.h"
+#include "compose/compose.h"
+#include "compose/playhead.h"
+#include "cursor_probe.h"
+#include "document/commands.h"
 #include "gpu/check.h"
 #include "gpu/context.h"
 #include "gpu/frames.h"
 #include "gpu/swapchain.h"
 #include "orbit_controller.h"
-#include "render/picking.h"
+#include "render/frame_target.h"
 #include "render/render_pass.h"
 #include "render/scene_renderer.h"
 #include "session.h"
-#include "compose/compose.h"
-#include "document/commands.h"
-#include "story/story.h"
 #include "story_watch.h"
-#include "terrain/terrain_mesh.h"
-#include "terrain/tile_streamer.h"
+#include "window_panel.h"
 
 namespace fl::app {
 
@@ -45,110 +45,25 @@ void checkImGuiVk(VkResult r) {
     if (r < 0) gpu::throwVulkanError(r, "ImGui Vulkan backend", __FILE__, __LINE__);
 }
 
-// Swapchain-sized attachments: one depth image shared by all framebuffers (one frame renders at a time
-// into it; the render pass orders the writes). TRANSFER_SRC: the cursor's depth texel is copied out.
-struct WindowTargets {
-    gpu::Image depth;
-    std::vector<gpu::Framebuffer> framebuffers;
-
-    void build(gpu::Context& ctx, const gpu::Swapchain& sc, VkRenderPass pass) {
-        framebuffers.clear();
-        depth = gpu::Image(ctx, {sc.extent().width, sc.extent().height, render::kDepthFormat,
-                                 VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                                 VK_IMAGE_ASPECT_DEPTH_BIT});
-        for (uint32_t i = 0; i < sc.imageCount(); ++i) {
-            framebuffers.push_back(render::createSceneFramebuffer(ctx, pass, sc.view(i), depth.view(),
-                                                                  sc.extent().width, sc.extent().height));
-        }
+// GLFW, initialised and terminated with the shell.
+struct Glfw {
+    bool ok = glfwInit();
+    ~Glfw() {
+        if (ok) glfwTerminate();
     }
 };
 
-// The depth under the cursor, one per frame slot: the frame copies one texel into `depth`, and the pick is
-// made when the slot comes round again (its fence has signalled), so reading it never stalls the GPU.
-struct CursorProbe {
-    gpu::Buffer depth;  // one float, host-visible
-    bool pending = false;
-    glm::ivec2 texel{0};
-    ViewState view;
-    double exaggeration = 1;
-};
-
-// Records the copy of `texel`'s depth into `probe.depth`, after the render pass has written it. The depth
-// is left in TRANSFER_SRC: the next pass starts from UNDEFINED and its external dependency waits for the copy.
-void recordCursorCopy(VkCommandBuffer cmd, VkImage depth, const CursorProbe& probe) {
-    VkImageMemoryBarrier toCopy{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-    toCopy.srcAccessMask = VK_ACCESS_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT;
-    toCopy.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-    toCopy.oldLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
-    toCopy.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
-    toCopy.srcQueueFamilyIndex = toCopy.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    toCopy.image = depth;
-    toCopy.subresourceRange = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, 1};
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr,
-                         0, nullptr, 1, &toCopy);
-    VkBufferImageCopy region{};
-    region.imageSubresource = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 0, 1};
-    region.imageOffset = {probe.texel.x, probe.texel.y, 0};
-    region.imageExtent = {1, 1, 1};
-    vkCmdCopyImageToBuffer(cmd, depth, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, probe.depth.handle(), 1, &region);
-    VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr, 0,
-                         nullptr);
-}
-
-// A one-line error across the top of the window, over the picture, until a good save replaces it.
-void drawBanner(const std::string& text) {
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(ImVec2(vp->Pos.x, vp->Pos.y));
-    ImGui::SetNextWindowSize(ImVec2(vp->Size.x, 0));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.70f, 0.08f, 0.08f, 0.95f));
-    ImGui::Begin("##banner", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
-    ImGui::TextUnformatted(text.c_str());
-    ImGui::End();
-    ImGui::PopStyleColor();
-}
-
-}  // namespace
-
-int runWindow(const Command& cmd) {
-    auto loaded = loadStoryScene(cmd.common);
-    if (!loaded) {
-        printError(loaded.error().message);
-        return kExitError;
-    }
-    const scene::Scene scene = std::move(loaded->scene);
-    std::optional<document::Document> doc = std::move(loaded->document);
-    // `--story FILE` is watched: an outside save shows within a second; a broken one keeps the last good story.
-    std::optional<StoryWatch> watch;
-    if (doc) watch.emplace(cmd.common.storyPath);
-    std::string banner;  // one line naming the file and the problem of the last save that did not parse
-    compose::Composer composer;
-
-    if (!glfwInit()) {
-        printError("cannot open a window: no display (set DISPLAY, run under xvfb-run, or use `frontline render`)");
-        return kExitError;
-    }
-    struct GlfwGuard {
-        ~GlfwGuard() { glfwTerminate(); }
-    } glfwGuard;
-    if (!glfwVulkanSupported()) {
-        printError("no Vulkan loader or driver usable by GLFW (install mesa-vulkan-drivers)");
-        return kExitError;
-    }
+Result<GLFWwindow*> openWindow(ImageSize size) {
+    if (!glfwVulkanSupported()) return Error{"no Vulkan loader or driver usable by GLFW (install mesa-vulkan-drivers)"};
     glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
-    GLFWwindow* window = glfwCreateWindow(cmd.render.size.width, cmd.render.size.height, "Frontline — Kandahar",
-                                          nullptr, nullptr);
-    if (!window) {
-        printError("cannot create a window");
-        return kExitError;
-    }
+    GLFWwindow* window = glfwCreateWindow(size.width, size.height, "Frontline — Kandahar", nullptr, nullptr);
+    if (!window) return Error{"cannot create a window"};
+    return window;
+}
 
+Result<std::unique_ptr<gpu::Context>> createContext(GLFWwindow* window, int deviceIndex) {
     gpu::ContextOptions opts = gpu::ContextOptions::fromEnvironment();
-    opts.deviceIndex = cmd.common.deviceIndex;
+    opts.deviceIndex = deviceIndex;
     uint32_t extCount = 0;
     const char** exts = glfwGetRequiredInstanceExtensions(&extCount);
     for (uint32_t i = 0; i < extCount; ++i) opts.instanceExtensions.emplace_back(exts[i]);
@@ -156,73 +71,60 @@ int runWindow(const Command& cmd) {
         VkSurfaceKHR surface = VK_NULL_HANDLE;
         return glfwCreateWindowSurface(instance, window, nullptr, &surface) == VK_SUCCESS ? surface : VK_NULL_HANDLE;
     };
-    auto ctxResult = gpu::Context::create(opts);
-    if (!ctxResult) {
-        glfwDestroyWindow(window);
-        printError(ctxResult.error().message);
-        return kExitError;
+    return gpu::Context::create(opts);
+}
+
+// Dear ImGui 1.86 on GLFW and Vulkan: its backend draws inside the scene pass (subpass 0).
+class ImGuiLayer {
+public:
+    ImGuiLayer(gpu::Context& ctx, GLFWwindow* window, const gpu::Swapchain& swapchain, VkRenderPass pass) {
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini litter in the working directory
+        ImGui::StyleColorsDark();
+        ImGui_ImplGlfw_InitForVulkan(window, true);
+        VkDescriptorPoolSize poolSize{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16};
+        VkDescriptorPoolCreateInfo dpci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+        dpci.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+        dpci.maxSets = 16;
+        dpci.poolSizeCount = 1;
+        dpci.pPoolSizes = &poolSize;
+        VkDescriptorPool pool;
+        VK_CHECK(vkCreateDescriptorPool(ctx.device(), &dpci, nullptr, &pool));
+        m_pool = gpu::DescriptorPool(ctx.device(), pool);
+        ImGui_ImplVulkan_InitInfo info{};
+        info.Instance = ctx.instance();
+        info.PhysicalDevice = ctx.physicalDevice();
+        info.Device = ctx.device();
+        info.QueueFamily = ctx.queueFamily();
+        info.Queue = ctx.queue();
+        info.DescriptorPool = pool;
+        info.Subpass = 0;
+        info.MinImageCount = 2;
+        info.ImageCount = swapchain.imageCount();
+        info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;
+        info.CheckVkResultFn = checkImGuiVk;
+        ImGui_ImplVulkan_Init(&info, pass);
+        ctx.submitAndWait([](VkCommandBuffer c) { ImGui_ImplVulkan_CreateFontsTexture(c); });
+        ImGui_ImplVulkan_DestroyFontUploadObjects();
     }
-    gpu::Context& ctx = **ctxResult;
-    std::fprintf(stderr, "frontline: device: %s\n", ctx.info().describe().c_str());
-
-    gpu::Swapchain swapchain(ctx);
-    int fbw = 0, fbh = 0;
-    glfwGetFramebufferSize(window, &fbw, &fbh);
-    swapchain.recreate(static_cast<uint32_t>(fbw), static_cast<uint32_t>(fbh));
-    gpu::RenderPass pass = render::createScenePass(ctx, swapchain.format(), VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
-    WindowTargets targets;
-    targets.build(ctx, swapchain, pass);
-
-    auto frames = std::make_unique<gpu::FrameRing>(ctx, 2);
-    auto rendererResult = render::SceneRenderer::create(ctx, scene, pass, frames->slotCount());
-    if (!rendererResult) {
-        printError(rendererResult.error().message);
-        return kExitError;
+    ~ImGuiLayer() {
+        ImGui_ImplVulkan_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
     }
-    auto renderer = std::move(rendererResult).value();
-    // The terrain's error target: 1 px (the renderer's default, what renders and recordings use) on a GPU.
-    // A software device draws ~2.6 M triangles of a 720p view at ~1.4 s a frame, so the window previews at
-    // 4 px there (~10x fewer triangles) and says so; the slider sets it either way.
-    if (render::TerrainRenderer* t = renderer->terrain(); t && ctx.info().type == "CPU") t->lod().maxPixelError = 4.0;
-    std::vector<CursorProbe> probes(frames->slotCount());
-    for (CursorProbe& p : probes)
-        p.depth = gpu::Buffer(ctx, sizeof(float), VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
-    // What the cursor was over in the last frame that has finished (frames in flight make it 1-2 old).
-    std::optional<Result<render::PickResult>> cursor;
+    void newFrame() {
+        ImGui_ImplVulkan_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+    }
 
-    // Dear ImGui 1.86: its Vulkan backend draws inside our render pass (subpass 0).
-    IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini litter in the working directory
-    ImGui::StyleColorsDark();
-    ImGui_ImplGlfw_InitForVulkan(window, true);
-    VkDescriptorPoolSize poolSize{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16};
-    VkDescriptorPoolCreateInfo dpci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    dpci.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-    dpci.maxSets = 16;
-    dpci.poolSizeCount = 1;
-    dpci.pPoolSizes = &poolSize;
-    VkDescriptorPool imguiPoolHandle;
-    VK_CHECK(vkCreateDescriptorPool(ctx.device(), &dpci, nullptr, &imguiPoolHandle));
-    gpu::DescriptorPool imguiPool(ctx.device(), imguiPoolHandle);
-    ImGui_ImplVulkan_InitInfo info{};
-    info.Instance = ctx.instance();
-    info.PhysicalDevice = ctx.physicalDevice();
-    info.Device = ctx.device();
-    info.QueueFamily = ctx.queueFamily();
-    info.Queue = ctx.queue();
-    info.DescriptorPool = imguiPool;
-    info.Subpass = 0;
-    info.MinImageCount = 2;
-    info.ImageCount = swapchain.imageCount();
-    info.MSAASamples = VK_SAMPLE_COUNT_1_BIT;
-    info.CheckVkResultFn = checkImGuiVk;
-    ImGui_ImplVulkan_Init(&info, pass);
-    ctx.submitAndWait([](VkCommandBuffer c) { ImGui_ImplVulkan_CreateFontsTexture(c); });
-    ImGui_ImplVulkan_DestroyFontUploadObjects();
+private:
+    gpu::DescriptorPool m_pool;
+};
 
+void installCallbacks(GLFWwindow* window, InputState& input) {
     // Mouse input goes to the camera unless ImGui wants it.
-    InputState input;
     glfwSetWindowUserPointer(window, &input);
     glfwSetScrollCallback(window, [](GLFWwindow* w, double, double dy) {
         ImGui_ImplGlfw_ScrollCallback(w, 0, dy);
@@ -235,251 +137,268 @@ int runWindow(const Command& cmd) {
     });
     glfwSetFramebufferSizeCallback(
         window, [](GLFWwindow* w, int, int) { static_cast<InputState*>(glfwGetWindowUserPointer(w))->resized = true; });
+}
 
-    render::RenderSettings settings = frameSettings(cmd.common, doc ? &*doc : nullptr);
-    settings.labelContinuity = true;  // a moving camera: label hysteresis and fades carry over between frames
-    // The story plays on its own clock: presentation seconds (advanced by the wall clock only while playing)
-    // map to story time through the story's clock, so pausing or scrubbing never touches the wall clock.
-    double presentation = 0;
-    bool playing = false;
-    if (doc) {
-        const story::StoryTime t0 =
-            std::isnan(cmd.common.storyTime) ? story::lastKeyframe(doc->story()) : cmd.common.storyTime;
-        presentation = story::presentationSecondsAt(doc->story().clock, t0);
+// Everything one window session holds, and its frame.
+class WindowApp {
+public:
+    WindowApp(const Command& cmd, StoryScene loaded, GLFWwindow* window, gpu::Context& ctx)
+        : m_cmd(cmd), m_scene(std::move(loaded.scene)), m_doc(std::move(loaded.document)), m_window(window),
+          m_ctx(ctx), m_swapchain(ctx), m_orbit(m_scene) {}
+
+    Status init();
+    int run();
+
+private:
+    void reloadIfChanged();
+    void handleMouse(double mx, double my, int fbHeight);
+    bool recreateSwapchainIfResized();
+    void drawUi(const CameraPose& pose);
+    void renderFrame(const ViewState& view, std::optional<glm::ivec2> cursorTexel);
+    void logFrame();
+
+    const Command& m_cmd;
+    scene::Scene m_scene;
+    std::optional<document::Document> m_doc;
+    std::optional<StoryWatch> m_watch;  // `--story FILE`, watched for outside saves
+    std::string m_banner;               // the last save that did not parse: file and problem, one line
+    compose::Composer m_composer;
+    compose::Playhead m_playhead;
+    render::RenderSettings m_settings;
+    GLFWwindow* m_window;
+    gpu::Context& m_ctx;
+    gpu::Swapchain m_swapchain;
+    gpu::RenderPass m_pass;
+    render::SwapchainTargets m_targets;
+    std::unique_ptr<gpu::FrameRing> m_frames;
+    std::unique_ptr<render::SceneRenderer> m_renderer;
+    std::unique_ptr<CursorProbes> m_probes;
+    std::unique_ptr<ImGuiLayer> m_imgui;
+    OrbitController m_orbit;
+    InputState m_input;
+    double m_frameMs = 0;
+    int m_frameCount = 0;
+};
+
+Status WindowApp::init() {
+    int fbw = 0, fbh = 0;
+    glfwGetFramebufferSize(m_window, &fbw, &fbh);
+    m_swapchain.recreate(static_cast<uint32_t>(fbw), static_cast<uint32_t>(fbh));
+    m_pass = render::createScenePass(m_ctx, m_swapchain.format(), VK_IMAGE_LAYOUT_PRESENT_SRC_KHR);
+    m_targets.build(m_ctx, m_swapchain, m_pass);
+    m_frames = std::make_unique<gpu::FrameRing>(m_ctx, 2);
+    auto renderer = render::SceneRenderer::create(m_ctx, m_scene, m_pass, m_frames->slotCount());
+    if (!renderer) return renderer.error();
+    m_renderer = std::move(renderer).value();
+    m_probes = std::make_unique<CursorProbes>(m_ctx, m_frames->slotCount());
+    m_imgui = std::make_unique<ImGuiLayer>(m_ctx, m_window, m_swapchain, m_pass);
+    installCallbacks(m_window, m_input);
+
+    m_settings = frameSettings(m_cmd.common, m_doc ? &*m_doc : nullptr);
+    m_settings.labelContinuity = true;  // a moving camera: label hysteresis and fades carry over between frames
+    // The terrain's error target: 1 px (what renders and recordings use) on a GPU. A software device draws
+    // ~2.6 M triangles of a 720p view at ~1.4 s a frame, so the window previews at 4 px there (~10x fewer
+    // triangles) and says so; the slider sets it either way.
+    m_settings.terrainErrorPx = m_ctx.info().type == "CPU" ? 4.0 : 1.0;
+    if (m_doc) {
+        m_watch.emplace(m_cmd.common.storyPath);
+        // The story plays on its own clock (compose::Playhead), advanced by the wall clock only while playing.
+        m_playhead = compose::Playhead(m_doc->story(), m_cmd.common.storyTime);
     }
-    const scene::CameraSpec start = cmd.render.camera ? *cmd.render.camera : *scene::findView("kandahar-overview");
-    OrbitController orbit(scene);
-    orbit.setPose(scene::toPose(start, scene.geoidModel()), settings.exaggeration);
+    const scene::CameraSpec start = m_cmd.render.camera ? *m_cmd.render.camera : *scene::findView("kandahar-overview");
+    m_orbit.setPose(scene::toPose(start, m_scene.geoidModel()), m_settings.exaggeration);
+    return Ok{};
+}
 
-    double storyTime = cmd.common.storyTime;  // the playhead: NaN = the last keyframe until the clock moves
+void WindowApp::reloadIfChanged() {
+    if (!m_watch) return;
+    auto reloaded = m_watch->poll();
+    if (!reloaded) return;
+    if (!*reloaded) {
+        m_banner = reloaded->error().message;
+        std::fprintf(stderr, "frontline: warning: %s (the last good story stays on screen)\n", m_banner.c_str());
+        return;
+    }
+    // One undoable step; the look follows the file, with the command line's options on top.
+    m_doc->beginGroup("Reload " + m_watch->path());
+    (void)m_doc->apply(document::replaceStory((*reloaded)->story()));
+    (void)m_doc->apply(document::setLook((*reloaded)->look()));
+    m_doc->endGroup();
+    m_doc->markSaved();  // it is what the file holds
+    static_cast<Look&>(m_settings) = lookFor(m_cmd.common, &m_doc->look());
+    m_orbit.setExaggeration(m_settings.exaggeration);
+    m_playhead.setClock(m_doc->story().clock);
+    m_banner.clear();
+    std::fprintf(stderr, "frontline: reloaded %s\n", m_watch->path().c_str());
+}
+
+void WindowApp::handleMouse(double mx, double my, int fbHeight) {
+    const bool uiMouse = ImGui::GetIO().WantCaptureMouse;
+    const bool left = glfwGetMouseButton(m_window, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
+    const bool right = glfwGetMouseButton(m_window, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
+    if (left && m_input.leftDown && !uiMouse) m_orbit.orbit(mx - m_input.lastX, my - m_input.lastY);
+    if (right && m_input.rightDown && !uiMouse) m_orbit.pan(mx - m_input.lastX, my - m_input.lastY, fbHeight);
+    m_input.leftDown = left && !uiMouse;
+    m_input.rightDown = right && !uiMouse;
+    m_input.lastX = mx;
+    m_input.lastY = my;
+    if (m_input.wheel != 0) {
+        m_orbit.zoom(m_input.wheel);
+        m_input.wheel = 0;
+    }
+}
+
+bool WindowApp::recreateSwapchainIfResized() {
+    int fbw = 0, fbh = 0;
+    glfwGetFramebufferSize(m_window, &fbw, &fbh);
+    if (fbw == 0 || fbh == 0) return false;  // minimised
+    const VkExtent2D e = m_swapchain.extent();
+    if (m_input.resized || e.width != uint32_t(fbw) || e.height != uint32_t(fbh)) {
+        m_ctx.waitIdle();
+        m_swapchain.recreate(uint32_t(fbw), uint32_t(fbh));
+        m_targets.build(m_ctx, m_swapchain, m_pass);
+        m_input.resized = false;
+    }
+    return true;
+}
+
+void WindowApp::drawUi(const CameraPose& pose) {
+    m_imgui->newFrame();
+    PanelInfo info;
+    info.device = m_ctx.info().name;
+    info.frameMs = m_frameMs;
+    info.renderer = m_renderer.get();
+    info.pose = pose;
+    info.geoidUndulation = m_scene.undulation(pose.lat, pose.lon);
+    info.cursor = &m_probes->cursor();
+    info.storyTitle = m_doc ? &m_doc->story().title : nullptr;
+    if (drawPanel(info, m_settings, m_doc ? &m_playhead : nullptr).exaggerationChanged)
+        m_orbit.setExaggeration(m_settings.exaggeration);
+    if (!m_banner.empty()) drawBanner(m_banner);
+    ImGui::Render();
+}
+
+void WindowApp::renderFrame(const ViewState& view, std::optional<glm::ivec2> cursorTexel) {
+    gpu::FrameSlot& slot = m_frames->current();
+    const uint32_t slotIndex = m_frames->slotIndex();
+    uint32_t imageIndex = 0;
+    while (!m_swapchain.acquire(slot.imageAcquired, imageIndex)) {
+        m_ctx.waitIdle();
+        int fbw = 0, fbh = 0;
+        glfwGetFramebufferSize(m_window, &fbw, &fbh);
+        m_swapchain.recreate(uint32_t(std::max(fbw, 1)), uint32_t(std::max(fbh, 1)));
+        m_targets.build(m_ctx, m_swapchain, m_pass);
+    }
+    if (m_doc)
+        if (Status s = m_renderer->setContent(m_composer.at(*m_doc, m_playhead.storyTime(), m_settings)); !s)
+            std::fprintf(stderr, "frontline: warning: %s\n", s.error().message.c_str());
+    m_renderer->prepare(slotIndex, view, m_settings);
+    m_renderer->recordTransfers(slot.cmd);
+    render::recordFrame(slot.cmd, m_pass, m_targets.target(imageIndex), {0, 0, 0, 1}, [&](VkCommandBuffer c) {
+        m_renderer->draw(c, slotIndex);
+        ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), c);
+    });
+    // A swapchain rebuilt during acquire has another size than the view was made for: no pick this frame.
+    const VkExtent2D drawn = m_swapchain.extent();
+    if (cursorTexel && int(drawn.width) == view.width && int(drawn.height) == view.height)
+        m_probes->record(slot.cmd, slotIndex, m_targets.depth(), *cursorTexel, view, m_settings.exaggeration);
+    m_frames->submit(slot.imageAcquired, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, slot.renderDone);
+    if (!m_swapchain.present(slot.renderDone, imageIndex)) m_input.resized = true;
+}
+
+void WindowApp::logFrame() {
+    if (!m_cmd.window.logFrames) return;
+    const terrain::TileStreamer* streamer = m_renderer->streamer();
+    const auto ready = streamer ? streamer->readiness() : terrain::Readiness{true, 1.0, {}, {}};
+    std::fprintf(stderr, "frontline: frame %d detail %.0f%% loads %u\n", m_frameCount, ready.progress * 100.0,
+                 streamer ? streamer->stats().loadsInFlight : 0u);
+}
+
+int WindowApp::run() {
     auto lastFrame = std::chrono::steady_clock::now();
-    double frameMs = 0;
-    int frameCount = 0;
-    while (!glfwWindowShouldClose(window)) {
+    while (!glfwWindowShouldClose(m_window)) {
         glfwPollEvents();
-        if (input.quit) break;
-        if (watch)
-            if (auto reloaded = watch->poll()) {
-                if (*reloaded) {
-                    // One undoable step; the look follows the file, with the command line's options on top.
-                    doc->beginGroup("Reload " + watch->path());
-                    (void)doc->apply(document::replaceStory((*reloaded)->story()));
-                    (void)doc->apply(document::setLook((*reloaded)->look()));
-                    doc->endGroup();
-                    doc->markSaved();  // it is what the file holds
-                    static_cast<Look&>(settings) = lookFor(cmd.common, &doc->look());
-                    banner.clear();
-                    std::fprintf(stderr, "frontline: reloaded %s\n", watch->path().c_str());
-                } else {
-                    banner = reloaded->error().message;
-                    std::fprintf(stderr, "frontline: warning: %s (the last good story stays on screen)\n",
-                                 banner.c_str());
-                }
-            }
-        glfwGetFramebufferSize(window, &fbw, &fbh);
-        if (fbw == 0 || fbh == 0) {  // minimised
+        if (m_input.quit) break;
+        reloadIfChanged();
+        if (!recreateSwapchainIfResized()) {
             glfwWaitEvents();
             continue;
         }
-        if (input.resized || swapchain.extent().width != uint32_t(fbw) || swapchain.extent().height != uint32_t(fbh)) {
-            ctx.waitIdle();
-            swapchain.recreate(uint32_t(fbw), uint32_t(fbh));
-            targets.build(ctx, swapchain, pass);
-            input.resized = false;
-        }
-
-        // Camera input.
         double mx, my;
-        glfwGetCursorPos(window, &mx, &my);
-        const bool uiMouse = ImGui::GetIO().WantCaptureMouse;
-        const bool left = glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS;
-        const bool right = glfwGetMouseButton(window, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
-        if (left && input.leftDown && !uiMouse) orbit.orbit(mx - input.lastX, my - input.lastY);
-        if (right && input.rightDown && !uiMouse) orbit.pan(mx - input.lastX, my - input.lastY, fbh);
-        input.leftDown = left && !uiMouse;
-        input.rightDown = right && !uiMouse;
-        input.lastX = mx;
-        input.lastY = my;
-        if (input.wheel != 0) {
-            orbit.zoom(input.wheel);
-            input.wheel = 0;
-        }
-
-        const CameraPose pose = orbit.pose();
-        const VkExtent2D extent = swapchain.extent();
-        const ViewState view = computeView(scene.frame, pose, extent.width, extent.height);
+        glfwGetCursorPos(m_window, &mx, &my);
+        const VkExtent2D extent = m_swapchain.extent();
+        handleMouse(mx, my, int(extent.height));
+        const CameraPose pose = m_orbit.pose();
+        const ViewState view = computeView(m_scene.frame, pose, extent.width, extent.height);
 
         // This slot's previous frame is complete once begin() returns: its cursor depth can be read.
-        gpu::FrameSlot& slot = frames->begin();
-        if (CursorProbe& probe = probes[frames->slotIndex()]; probe.pending) {
-            probe.pending = false;
-            float depth = 0;
-            std::memcpy(&depth, probe.depth.mapped(), sizeof depth);
-            cursor = render::pickFromDepth(scene, probe.view, probe.exaggeration, probe.texel, depth);
-            // The data height from the tiles already streamed: the frame loop never waits on a fetch.
-            if (render::PickResult* p = *cursor ? &cursor->value() : nullptr) {
-                if (const terrain::TileStreamer* streamer = renderer->streamer()) {
-                    if (auto h = streamer->sampleHeight(p->lat, p->lon)) {
-                        p->heightMsl = h->heightMsl;
-                        p->heightTile = h->tile;
-                    }
-                } else {
-                    p->heightMsl = terrain::meshHeight(scene.dem, p->lat, p->lon);
-                }
-            }
-        }
+        m_frames->begin();
+        m_probes->collect(m_frames->slotIndex(), m_scene, *m_renderer);
         // The cursor in framebuffer pixels (window coordinates differ on high-DPI screens).
         int winW, winH;
-        glfwGetWindowSize(window, &winW, &winH);
+        glfwGetWindowSize(m_window, &winW, &winH);
         const double scaleX = winW > 0 ? double(extent.width) / winW : 1.0;
         const double scaleY = winH > 0 ? double(extent.height) / winH : 1.0;
-        const auto cursorTexel = render::pixelTexel(mx * scaleX, my * scaleY, int(extent.width), int(extent.height));
-        if (!cursorTexel) cursor.reset();  // outside the window: show nothing rather than a stale point
+        const auto texel = render::pixelTexel(mx * scaleX, my * scaleY, int(extent.width), int(extent.height));
+        if (!texel) m_probes->clear();  // outside the window: show nothing rather than a stale point
 
-        ImGui_ImplVulkan_NewFrame();
-        ImGui_ImplGlfw_NewFrame();
-        ImGui::NewFrame();
-        ImGui::SetNextWindowPos(ImVec2(12, 12), ImGuiCond_FirstUseEver);
-        ImGui::SetNextWindowSize(ImVec2(360, 0), ImGuiCond_FirstUseEver);
-        ImGui::Begin("Frontline");
-        ImGui::Text("Device: %s", ctx.info().name.c_str());
-        ImGui::Text("Frame: %.1f ms  (%u patches, 1 draw, %.2f M triangles)", frameMs, renderer->stats().patches,
-                    renderer->stats().triangles / 1e6);
-        const double geoidN = scene.undulation(pose.lat, pose.lon);
-        if (auto* streamer = renderer->streamer()) {
-            const auto st = streamer->stats();
-            const auto ready = streamer->readiness();
-            ImGui::Text("Tiles: %u drawn, detail %.0f%%", st.draws, ready.progress * 100.0);
-            ImGui::Text("Loads: %u in flight, %llu done, %llu failed", st.loadsInFlight, (unsigned long long)st.loaded,
-                        (unsigned long long)st.failed);
-            ImGui::Text("Caches: CPU %.0f/%.0f MiB  GPU %.0f/%.0f MiB", st.cpuBytes / 1048576.0,
-                        st.cpuBudget / 1048576.0, st.gpuBytes / 1048576.0, st.gpuBudget / 1048576.0);
-            const auto& info = streamer->sourceInfo();
-            ImGui::TextWrapped("Terrain: %s%s", info.attribution.empty() ? info.name.c_str() : info.attribution.c_str(),
-                               info.synthesizedFromZoom && info.attribution.find("synthesized") == std::string::npos
-                                   ? "; synthesized detail"
-                                   : "");
-        }
-        ImGui::Text("Camera: %.4f N  %.4f E  %.0f m MSL", pose.lat, pose.lon, pose.altitude - geoidN);
-        ImGui::Text("Heading %.1f  Pitch %.1f", pose.heading, pose.pitch);
-        if (cursor && *cursor) {
-            const render::PickResult& p = cursor->value();
-            if (p.heightTile)
-                ImGui::Text("Cursor: %.4f N  %.4f E  %.0f m (z%d data)", p.lat, p.lon, p.heightMsl, p.heightTile->z);
-            else
-                ImGui::Text("Cursor: %.4f N  %.4f E  %.0f m", p.lat, p.lon, p.heightMsl);
-        } else {
-            ImGui::TextUnformatted(cursor ? "Cursor: (sky)" : "Cursor: -");
-        }
-        ImGui::Separator();
-        float exag = static_cast<float>(settings.exaggeration);
-        if (ImGui::SliderFloat("Exaggeration", &exag, 0.5f, 6.0f, "%.1fx")) {
-            settings.exaggeration = exag;
-            orbit.setExaggeration(exag);
-        }
-        float az = static_cast<float>(settings.sunAzimuth), el = static_cast<float>(settings.sunElevation);
-        if (ImGui::SliderFloat("Sun azimuth", &az, 0.0f, 360.0f, "%.0f deg")) settings.sunAzimuth = az;
-        if (ImGui::SliderFloat("Sun elevation", &el, 2.0f, 90.0f, "%.0f deg")) settings.sunElevation = el;
-        if (render::TerrainRenderer* t = renderer->terrain()) {
-            // Renders and recordings always use 1 px; this is the live view's trade of detail for speed.
-            float err = static_cast<float>(t->lod().maxPixelError);
-            if (ImGui::SliderFloat("Terrain error", &err, 0.5f, 8.0f, "%.1f px", ImGuiSliderFlags_Logarithmic))
-                t->lod().maxPixelError = err;
-        }
-        ImGui::Checkbox("Place names", &settings.labels);
-        ImGui::SameLine();
-        ImGui::Checkbox("Border", &settings.borders);
-        if (doc) {
-            const story::StoryClock& clock = doc->story().clock;
-            ImGui::Separator();
-            ImGui::TextWrapped("Story: %s", doc->story().title.c_str());
-            if (playing) presentation = std::min(presentation + frameMs / 1000.0, clock.seconds);
-            if (presentation >= clock.seconds) playing = false;
-            float p = float(presentation);
-            if (ImGui::SliderFloat("Story clock", &p, 0.0f, float(clock.seconds), "%.1f s")) presentation = p;
-            if (ImGui::Button(playing ? "Pause" : "Play")) {
-                if (!playing && presentation >= clock.seconds) presentation = 0;
-                playing = !playing;
-            }
-            storyTime = story::storyTimeAt(clock, presentation);
-            ImGui::SameLine();
-            ImGui::Text("%s", story::formatStoryTime(storyTime).c_str());
-            ImGui::Checkbox("Areas, fronts, arrows", &settings.overlays);
-            ImGui::SameLine();
-            ImGui::Checkbox("Caption and legend", &settings.furniture);
-        }
-        ImGui::TextDisabled("Left drag: orbit  Right drag: pan  Wheel: zoom  Esc: quit");
-        ImGui::End();
-        if (!banner.empty()) drawBanner(banner);
-        ImGui::Render();
-
-        uint32_t imageIndex = 0;
-        while (!swapchain.acquire(slot.imageAcquired, imageIndex)) {
-            ctx.waitIdle();
-            glfwGetFramebufferSize(window, &fbw, &fbh);
-            swapchain.recreate(uint32_t(std::max(fbw, 1)), uint32_t(std::max(fbh, 1)));
-            targets.build(ctx, swapchain, pass);
-        }
-        if (doc)
-            if (Status s = renderer->setContent(composer.at(*doc, storyTime, settings)); !s)
-                std::fprintf(stderr, "frontline: warning: %s\n", s.error().message.c_str());
-        renderer->prepare(frames->slotIndex(), view, settings);
-        renderer->recordTransfers(slot.cmd);
-        VkClearValue clears[2]{};
-        clears[0].color = {{0, 0, 0, 1}};
-        clears[1].depthStencil = {0.0f, 0};
-        VkRenderPassBeginInfo rbi{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-        rbi.renderPass = pass;
-        rbi.framebuffer = targets.framebuffers[imageIndex];
-        rbi.renderArea = {{0, 0}, swapchain.extent()};
-        rbi.clearValueCount = 2;
-        rbi.pClearValues = clears;
-        vkCmdBeginRenderPass(slot.cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
-        VkViewport vp{0, 0, float(extent.width), float(extent.height), 0, 1};
-        VkRect2D scissor{{0, 0}, extent};
-        vkCmdSetViewport(slot.cmd, 0, 1, &vp);
-        vkCmdSetScissor(slot.cmd, 0, 1, &scissor);
-        renderer->draw(slot.cmd, frames->slotIndex());
-        ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), slot.cmd);
-        vkCmdEndRenderPass(slot.cmd);
-        // A swapchain rebuilt during acquire has another size than the view was made for: no pick this frame.
-        const VkExtent2D drawn = swapchain.extent();
-        if (cursorTexel && drawn.width == extent.width && drawn.height == extent.height) {
-            CursorProbe& probe = probes[frames->slotIndex()];
-            probe.texel = *cursorTexel;
-            probe.view = view;
-            probe.exaggeration = settings.exaggeration;
-            probe.pending = true;
-            recordCursorCopy(slot.cmd, targets.depth.handle(), probe);
-        }
-        frames->submit(slot.imageAcquired, VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, slot.renderDone);
-        if (!swapchain.present(slot.renderDone, imageIndex)) input.resized = true;
+        m_playhead.advance(m_frameMs / 1000.0);
+        drawUi(pose);
+        renderFrame(view, texel ? std::optional<glm::ivec2>(*texel) : std::nullopt);
 
         const auto now = std::chrono::steady_clock::now();
-        frameMs = std::chrono::duration<double, std::milli>(now - lastFrame).count();
+        m_frameMs = std::chrono::duration<double, std::milli>(now - lastFrame).count();
         lastFrame = now;
-        ++frameCount;
-        if (cmd.window.logFrames) {
-            const terrain::TileStreamer* streamer = renderer->streamer();
-            const auto ready = streamer ? streamer->readiness() : terrain::Readiness{true, 1.0, {}, {}};
-            std::fprintf(stderr, "frontline: frame %d detail %.0f%% loads %u\n", frameCount, ready.progress * 100.0,
-                         streamer ? streamer->stats().loadsInFlight : 0u);
-        }
-        if (cmd.window.frames > 0 && frameCount >= cmd.window.frames) break;
+        ++m_frameCount;
+        logFrame();
+        if (m_cmd.window.frames > 0 && m_frameCount >= m_cmd.window.frames) break;
     }
-
-    ctx.waitIdle();
-    ImGui_ImplVulkan_Shutdown();
-    ImGui_ImplGlfw_Shutdown();
-    ImGui::DestroyContext();
-    frames.reset();
-    renderer.reset();
-    glfwDestroyWindow(window);
-    if (ctx.validationErrors()) {
-        printError(std::to_string(ctx.validationErrors()) + " Vulkan validation error(s) (see messages above)");
+    m_ctx.waitIdle();
+    m_imgui.reset();
+    m_frames.reset();
+    m_renderer.reset();
+    if (m_ctx.validationErrors()) {
+        printError(std::to_string(m_ctx.validationErrors()) + " Vulkan validation error(s) (see messages above)");
         return kExitError;
     }
     return kExitOk;
+}
+
+}  // namespace
+
+int runWindow(const Command& cmd) {
+    auto loaded = loadStoryScene(cmd.common);
+    if (!loaded) {
+        printError(loaded.error().message);
+        return kExitError;
+    }
+    Glfw glfw;
+    if (!glfw.ok) {
+        printError("cannot open a window: no display (set DISPLAY, run under xvfb-run, or use `frontline render`)");
+        return kExitError;
+    }
+    auto window = openWindow(cmd.render.size);
+    if (!window) {
+        printError(window.error().message);
+        return kExitError;
+    }
+    auto ctx = createContext(*window, cmd.common.deviceIndex);
+    if (!ctx) {
+        glfwDestroyWindow(*window);
+        printError(ctx.error().message);
+        return kExitError;
+    }
+    std::fprintf(stderr, "frontline: device: %s\n", (*ctx)->info().describe().c_str());
+    int code = kExitError;
+    {
+        WindowApp app(cmd, std::move(loaded).value(), *window, **ctx);
+        if (Status s = app.init(); !s)
+            printError(s.error().message);
+        else
+            code = app.run();
+    }
+    glfwDestroyWindow(*window);
+    return code;
 }
 
 }  // namespace fl::app

@@ -12,6 +12,7 @@
 #include "gpu/frames.h"
 #include "gpu/resources.h"
 #include "output/image.h"
+#include "render/frame_target.h"
 
 namespace fl::gpu {
 class Context;
@@ -58,8 +59,7 @@ private:
     gpu::Context& m_ctx;
     gpu::RenderPass m_pass;
     std::unique_ptr<gpu::FrameRing> m_frames;
-    gpu::Image m_color, m_depth;
-    gpu::Framebuffer m_framebuffer;
+    OffscreenTarget m_target;
     int m_width = 0, m_height = 0;
     VkQueryPool m_queries = VK_NULL_HANDLE;
     uint32_t m_timestampBits = 0;

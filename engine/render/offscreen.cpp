@@ -19,7 +19,7 @@ OffscreenRenderer::~OffscreenRenderer() {
 Result<std::unique_ptr<OffscreenRenderer>> OffscreenRenderer::create(gpu::Context& ctx, const scene::Scene& scene,
                                                                      ColorTarget target) {
     std::unique_ptr<OffscreenRenderer> r(new OffscreenRenderer(ctx, scene, target));
-    r->m_pass = createScenePass(ctx, r->colorFormat(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
+    r->m_pass = createScenePass(ctx, colorFormat(target), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
     // One slot: a headless frame is rendered and read back before the next one starts.
     r->m_frames = std::make_unique<gpu::FrameRing>(ctx, 1);
     auto renderer = SceneRenderer::create(ctx, scene, r->m_pass, 1);
@@ -29,29 +29,12 @@ Result<std::unique_ptr<OffscreenRenderer>> OffscreenRenderer::create(gpu::Contex
     return r;
 }
 
-VkFormat OffscreenRenderer::colorFormat() const {
-    return m_target == ColorTarget::Rgba16f ? VK_FORMAT_R16G16B16A16_SFLOAT : kOffscreenColorFormat;
-}
-
 void OffscreenRenderer::resize(int width, int height) {
     if (width == m_width && height == m_height) return;
     // Targets of an earlier size may still be in use by a submitted frame: release them with it.
-    m_frames->deferRelease(std::move(m_framebuffer));
-    m_frames->deferRelease(std::move(m_color));
-    m_frames->deferRelease(std::move(m_depth));
-    m_frames->deferRelease(std::move(m_readback));
+    m_frames->deferRelease(std::move(m_images));
     m_frames->deferRelease(std::move(m_depthReadback));
-    const uint32_t w = static_cast<uint32_t>(width), h = static_cast<uint32_t>(height);
-    m_color = gpu::Image(
-        m_ctx, {w, h, colorFormat(), VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                VK_IMAGE_ASPECT_COLOR_BIT});
-    // TRANSFER_SRC: picking reads the depth back.
-    m_depth = gpu::Image(
-        m_ctx, {w, h, kDepthFormat, VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                VK_IMAGE_ASPECT_DEPTH_BIT});
-    m_framebuffer = createSceneFramebuffer(m_ctx, m_pass, m_color.view(), m_depth.view(), w, h);
-    m_readback =
-        gpu::Buffer(m_ctx, VkDeviceSize(w) * h * (m_target == ColorTarget::Rgba16f ? 8 : 4), VK_BUFFER_USAGE_TRANSFER_DST_BIT, gpu::MemoryUsage::Readback);
+    m_images = OffscreenTarget(m_ctx, m_pass, m_target, uint32_t(width), uint32_t(height));
     m_width = width;
     m_height = height;
 }
@@ -76,25 +59,10 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
         m_frames->waitCurrent();
         streamer->waitForProgress(std::chrono::milliseconds(20));
     }
-    gpu::FrameSlot& slot = *slotPtr;
-
-    VkCommandBuffer cmd = slot.cmd;
-    VkClearValue clears[2]{};
-    clears[0].color = {{settings.clearColor.r, settings.clearColor.g, settings.clearColor.b, settings.clearColor.a}};
-    clears[1].depthStencil = {0.0f, 0};  // reversed-Z: 0 is infinitely far
-    VkRenderPassBeginInfo rbi{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-    rbi.renderPass = m_pass;
-    rbi.framebuffer = m_framebuffer;
-    rbi.renderArea = {{0, 0}, {static_cast<uint32_t>(width), static_cast<uint32_t>(height)}};
-    rbi.clearValueCount = 2;
-    rbi.pClearValues = clears;
-    vkCmdBeginRenderPass(cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
-    VkViewport vp{0, 0, float(width), float(height), 0, 1};
-    VkRect2D scissor{{0, 0}, {uint32_t(width), uint32_t(height)}};
-    vkCmdSetViewport(cmd, 0, 1, &vp);
-    vkCmdSetScissor(cmd, 0, 1, &scissor);
-    m_renderer->draw(cmd, m_frames->slotIndex());
-    vkCmdEndRenderPass(cmd);
+    VkCommandBuffer cmd = slotPtr->cmd;
+    const uint32_t slot = m_frames->slotIndex();
+    recordFrame(cmd, m_pass, m_images.target(), settings.clearColor,
+                [&](VkCommandBuffer c) { m_renderer->draw(c, slot); });
 
     // The depth stays in TRANSFER_SRC until the next frame, so that a pick can copy it out on demand; the
     // pass starts from UNDEFINED (it clears), and its external dependency waits for that copy.
@@ -104,21 +72,12 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
     depthToCopy.oldLayout = VK_IMAGE_LAYOUT_DEPTH_STENCIL_ATTACHMENT_OPTIMAL;
     depthToCopy.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     depthToCopy.srcQueueFamilyIndex = depthToCopy.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-    depthToCopy.image = m_depth.handle();
+    depthToCopy.image = m_images.depth();
     depthToCopy.subresourceRange = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 1, 0, 1};
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_LATE_FRAGMENT_TESTS_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr,
                          0, nullptr, 1, &depthToCopy);
 
-    VkBufferImageCopy region{};
-    region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-    region.imageExtent = {uint32_t(width), uint32_t(height), 1};
-    vkCmdCopyImageToBuffer(cmd, m_color.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m_readback.handle(), 1,
-                           &region);
-    VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &toHost, 0, nullptr, 0,
-                         nullptr);
+    m_images.recordColorCopy(cmd);
     m_frames->submit();
     m_frames->waitCurrent();
     m_haveFrame = true;
@@ -126,54 +85,17 @@ output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, 
     m_lastExaggeration = settings.exaggeration;
     m_depthValues.clear();
 
-    return readColor(width, height);
+    if (m_target == ColorTarget::Rgba16f) {
+        m_float = m_images.colorFloat();
+        return output::quantize(m_float);
+    }
+    return m_images.colorRgba8();
 }
 
 output::ImageRgba8 OffscreenRenderer::render(const FrameSpec& spec, const FrameContent& content,
                                              std::chrono::milliseconds detailTimeout) {
     if (Status s = m_renderer->setContent(content); !s) log::warn(s.error().message);
     return render(spec.camera, spec.width, spec.height, spec.settings, detailTimeout);
-}
-
-namespace {
-
-// IEEE 754 binary16 -> float (the target's storage; no F16C assumption on the host).
-float halfToFloat(uint16_t h) {
-    const uint32_t sign = (h & 0x8000u) << 16, exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ffu;
-    if (exponent == 0) return (sign ? -1.0f : 1.0f) * std::ldexp(static_cast<float>(mantissa), -24);
-    if (exponent == 31) return mantissa ? std::numeric_limits<float>::quiet_NaN()
-                                        : (sign ? -std::numeric_limits<float>::infinity()
-                                                : std::numeric_limits<float>::infinity());
-    const uint32_t bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
-}  // namespace
-
-output::ImageRgba8 OffscreenRenderer::readColor(int width, int height) {
-    const size_t count = size_t(width) * height * 4;
-    if (m_target == ColorTarget::Rgba16f) {
-        m_float.width = width;
-        m_float.height = height;
-        m_float.pixels.resize(count);
-        const auto* src = static_cast<const uint16_t*>(m_readback.mapped());
-        for (size_t i = 0; i < count; ++i) m_float.pixels[i] = halfToFloat(src[i]);
-        return output::quantize(m_float);
-    }
-    output::ImageRgba8 image;
-    image.width = width;
-    image.height = height;
-    image.pixels.resize(count);
-    const auto* src = static_cast<const uint8_t*>(m_readback.mapped());
-    for (size_t i = 0; i < image.pixels.size(); i += 4) {  // BGRA -> RGBA
-        image.pixels[i + 0] = src[i + 2];
-        image.pixels[i + 1] = src[i + 1];
-        image.pixels[i + 2] = src[i + 0];
-        image.pixels[i + 3] = src[i + 3];
-    }
-    return image;
 }
 
 Result<Ok> OffscreenRenderer::readDepth() {
@@ -187,7 +109,7 @@ Result<Ok> OffscreenRenderer::readDepth() {
         VkBufferImageCopy region{};
         region.imageSubresource = {VK_IMAGE_ASPECT_DEPTH_BIT, 0, 0, 1};
         region.imageExtent = {uint32_t(m_width), uint32_t(m_height), 1};
-        vkCmdCopyImageToBuffer(cmd, m_depth.handle(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m_depthReadback.handle(), 1,
+        vkCmdCopyImageToBuffer(cmd, m_images.depth(), VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m_depthReadback.handle(), 1,
                                &region);
         VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
         toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;

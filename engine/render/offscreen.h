@@ -14,14 +14,11 @@
 #include "core/result.h"
 #include "gpu/frames.h"
 #include "output/image.h"
+#include "render/frame_target.h"
 #include "render/picking.h"
 #include "render/scene_renderer.h"
 
 namespace fl::render {
-
-// The colour target of headless frames. Rgba8: 8-bit sRGB-encoded, what PNGs and tests use. Rgba16f: half
-// floats, for the recorder's EXR path (no banding, alpha kept unquantised); render() also returns it rounded.
-enum class ColorTarget { Rgba8, Rgba16f };
 
 // One frame as the hosts ask for it: camera, size and settings; the content comes with it.
 struct FrameSpec {
@@ -67,8 +64,7 @@ public:
 private:
     OffscreenRenderer(gpu::Context& ctx, const scene::Scene& scene, ColorTarget target)
         : m_ctx(ctx), m_scene(scene), m_target(target) {}
-    VkFormat colorFormat() const;
-    output::ImageRgba8 readColor(int width, int height);
+
     void resize(int width, int height);
     Result<Ok> readDepth();
 
@@ -79,9 +75,7 @@ private:
     gpu::RenderPass m_pass;
     std::unique_ptr<gpu::FrameRing> m_frames;
     std::unique_ptr<SceneRenderer> m_renderer;
-    gpu::Image m_color, m_depth;
-    gpu::Framebuffer m_framebuffer;
-    gpu::Buffer m_readback;
+    OffscreenTarget m_images;
     gpu::Buffer m_depthReadback;  // made on the first pick at this size
     int m_width = 0, m_height = 0;
     terrain::Readiness m_readiness;

@@ -361,6 +361,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         // the frame does not depend on what has streamed in).
         double ground = terrain::meshHeight(m_scene.dem, eyeGeo.lat, eyeGeo.lon);
         if (std::isnan(ground)) ground = 0.0;
+        if (settings.terrainErrorPx) m_tiles->lod().maxPixelError = *settings.terrainErrorPx;
         updateFieldLayers(settings);
         m_tiles->prepare(slotIndex, {view, m_scene.frame, exag}, clock, ground);
         const auto st = m_tiles->streamer().stats();
@@ -465,6 +466,17 @@ void SceneRenderer::uploadAtlasIfChanged() {
     vkDeviceWaitIdle(m_ctx.device());
     m_fontImage.upload(m_atlas->pixels().data(), m_atlas->pixels().size());
     m_atlasUploaded = m_atlas->generation();
+}
+
+void SceneRenderer::fillCachedHeight(PickResult& pick) const {
+    if (m_tiles)
+        if (auto h = m_tiles->streamer().sampleHeight(pick.lat, pick.lon)) {
+            pick.heightMsl = h->heightMsl;
+            pick.heightTile = h->tile;
+            return;
+        }
+    pick.heightMsl = terrain::meshHeight(m_scene.dem, pick.lat, pick.lon);
+    pick.heightTile.reset();
 }
 
 double SceneRenderer::terrainHeightMsl(double lat, double lon, bool streamed) const {

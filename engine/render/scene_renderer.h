@@ -17,6 +17,7 @@
 #include "render/font_atlas.h"
 #include "render/frame_content.h"
 #include "render/label_layout.h"
+#include "render/picking.h"
 #include "render/screen_furniture.h"
 #include "render/terrain_renderer.h"
 #include "render/text_shaper.h"
@@ -41,6 +42,9 @@ struct RenderSettings : Look {
     // magenta) lets tests see every pixel the terrain failed to cover.
     bool sky = true;
     glm::vec4 clearColor{0, 0, 0, 1};  // linear RGBA of the colour target before anything is drawn
+    // The terrain's screen-space error target (px) for this frame; nullopt: the renderer's
+    // TerrainLodOptions (1 px: what stills and recordings use). The window previews coarser on a CPU device.
+    std::optional<double> terrainErrorPx;
 };
 
 struct FrameStats {
@@ -80,10 +84,14 @@ public:
 
     // The tile streamer when the scene streams terrain (null for the plain DEM grid).
     terrain::TileStreamer* streamer() { return m_tiles ? &m_tiles->streamer() : nullptr; }
+    const terrain::TileStreamer* streamer() const { return m_tiles ? &m_tiles->streamer() : nullptr; }
     // The GPU-driven terrain when the scene streams terrain (null for the plain DEM grid).
     TerrainRenderer* terrain() { return m_tiles.get(); }
 
     const FrameStats& stats() const { return m_stats; }
+    // The data height under a pick from what is already in memory (streamed tiles, else the regional grid):
+    // never waits on a fetch, for the window's cursor readout. Stills use PickHeights.
+    void fillCachedHeight(PickResult& pick) const;
 
     // Replaces the labels (default: the scene's markers, in priority order). Shapes the text now; an error
     // when the glyph atlas is full (the labels are kept, without the glyphs that did not fit).

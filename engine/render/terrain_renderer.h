@@ -146,6 +146,7 @@ public:
     OverlayField& overlays() { return *m_field; }
 
     terrain::TileStreamer& streamer() { return *m_streamer; }
+    const terrain::TileStreamer& streamer() const { return *m_streamer; }
     const TerrainGpuStats& gpuStats() const { return m_gpuStats; }
     TerrainLodOptions& lod() { return m_options.lod; }
 

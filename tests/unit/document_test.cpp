@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "compose/compose.h"
+#include "compose/playhead.h"
 #include "core/paths.h"
 #include "document/commands.h"
 #include "document/document.h"
@@ -222,4 +223,28 @@ TEST(Compose, RevisionFollowsEditsNotTheClockAlone) {
     Document other = defaultDocument();
     ASSERT_TRUE(other.apply(setFactionColour(other.story().factions[0].id, {0.1f, 0.9f, 0.1f, 1})).ok());
     EXPECT_NE(compose::compose(other, t, look).revision, b.revision);
+}
+
+TEST(Playhead, StartsAtTheLastKeyframeAndMovesOnlyWhenAsked) {
+    Document d = defaultDocument();
+    compose::Playhead p(d.story(), compose::kLastKeyframe);
+    EXPECT_TRUE(std::isnan(p.storyTime()));
+    p.advance(5.0);  // paused: no move
+    EXPECT_TRUE(std::isnan(p.storyTime()));
+    p.seek(0.0);
+    EXPECT_EQ(p.storyTime(), d.story().clock.start);
+    p.togglePlay();
+    p.advance(p.duration() / 2);
+    EXPECT_NEAR(p.storyTime(), 0.5 * (d.story().clock.start + d.story().clock.end), 1e-6);
+    p.advance(p.duration());  // stops at the end
+    EXPECT_FALSE(p.playing());
+    EXPECT_EQ(p.storyTime(), d.story().clock.end);
+    p.togglePlay();  // from the end: plays from the start
+    EXPECT_EQ(p.presentationSeconds(), 0.0);
+    // A shorter clock (a reloaded story) keeps the position inside it.
+    story::StoryClock shorter = d.story().clock;
+    shorter.seconds = 1.0;
+    p.seek(p.duration());
+    p.setClock(shorter);
+    EXPECT_EQ(p.presentationSeconds(), 1.0);
 }
