@@ -53,7 +53,7 @@ Result<PickResult> pickFromDepth(const scene::Scene& scene, const ViewState& vie
 
 // Fills PickResult::heightMsl with the data height at full detail: the streamer's cached tiles when they
 // are as deep as the source goes at that point, else the source itself (a HeightProbe, blocking on its
-// fetches); the DEM grid when the scene does not stream.
+// fetches); the regional DEM grid where no source answers.
 class PickHeights {
 public:
     explicit PickHeights(const scene::Scene& scene);

@@ -20,12 +20,6 @@ using gpu_types::FrameUniforms;
 
 namespace {
 
-// One segment of a draped line, as the lines.vert instance attributes read it.
-struct LineSegment {
-    glm::vec4 p0, up0, p1, up1;
-};
-static_assert(sizeof(LineSegment) == 64);
-
 // One vertex of the screen-space overlay (overlay.vert).
 struct OverlayVertex {
     glm::vec4 posUv, color, halo, params;
@@ -66,34 +60,20 @@ Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(gpu::Context& ctx, 
 Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, const TerrainRendererOptions& tileOptions) {
     VkDevice dev = m_ctx.device();
 
-    // Terrain: the whole grid, resident once; chunks carry double origins for camera-relative drawing.
-    const terrain::TerrainMesh mesh = terrain::buildTerrainMesh(m_scene.dem, m_scene.geoidModel(), m_scene.frame);
-    if (mesh.indices.empty())
-        return Error::inFile(m_scene.dem.path, "the DEM is too small to make a mesh (needs 2x2 samples)");
-    const VkDeviceSize vbytes = mesh.vertices.size() * sizeof(terrain::TerrainVertex);
-    const VkDeviceSize ibytes = mesh.indices.size() * sizeof(uint32_t);
-    m_terrainVertices = gpu::Buffer(m_ctx, vbytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
-    m_terrainVertices.upload(mesh.vertices.data(), vbytes);
-    m_terrainIndices = gpu::Buffer(m_ctx, ibytes, VK_BUFFER_USAGE_INDEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
-    m_terrainIndices.upload(mesh.indices.data(), ibytes);
-    for (const auto& c : mesh.chunks)
-        m_chunks.push_back(
-            {c.origin, c.boundsMin, c.boundsMax, c.firstIndex, c.indexCount, c.vertexOffset, c.maxHeight});
-
-    // Borders: a Line layer of the overlay field on the streamed terrain (draped exactly, under any
-    // exaggeration); line geometry on the DEM grid otherwise.
-    if (m_scene.terrain) {
-        m_borderLayer.kind = OverlayKind::Line;
-        m_borderLayer.style = OverlayStyle::border();
-        for (const auto& line : m_scene.borders) {
-            std::vector<glm::dvec2> ring;
-            for (const auto& p : line.points) ring.push_back({p.lon, p.lat});
-            m_borderLayer.from.rings.push_back(std::move(ring));
-        }
-        m_borderLayer.to = m_borderLayer.from;
-    } else {
-        buildLines();
+    // Terrain streams (GPU-driven: TerrainRenderer); the regional DEM only drapes labels and answers
+    // heights. Without a terrain source there is nothing to draw, and a blank frame would be a wrong one.
+    if (!m_scene.terrain)
+        return Error{"the scene has no terrain source to draw (give --terrain SOURCE, or build the sample: "
+                     "`bash scripts/build.sh`)"};
+    // Borders: a Line layer of the overlay field (draped exactly, under any exaggeration).
+    m_borderLayer.kind = OverlayKind::Line;
+    m_borderLayer.style = OverlayStyle::border();
+    for (const auto& line : m_scene.borders) {
+        std::vector<glm::dvec2> ring;
+        for (const auto& p : line.points) ring.push_back({p.lon, p.lat});
+        m_borderLayer.from.rings.push_back(std::move(ring));
     }
+    m_borderLayer.to = m_borderLayer.from;
 
     // Label text: HarfBuzz-shaped glyphs in an SDF atlas, so names stay crisp from 640x360 to 4K.
     auto fonts = FontSet::loadDefault();
@@ -167,29 +147,15 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
     }
 
     m_layout = gpu::createPipelineLayout(m_ctx, {setLayout}, sizeof(DrawPush));
-    if (m_scene.terrain) {
-        auto tiles = TerrainRenderer::create(m_ctx, m_scene.terrain, m_scene.geoidModel(), setLayout, renderPass,
-                                             slotCount, tileOptions);
-        if (!tiles) return tiles.error();
-        m_tiles = std::move(tiles).value();
-    }
+    auto tiles = TerrainRenderer::create(m_ctx, m_scene.terrain, m_scene.geoidModel(), setLayout, renderPass,
+                                         slotCount, tileOptions);
+    if (!tiles) return tiles.error();
+    m_tiles = std::move(tiles).value();
 
     auto load = [&](const char* name) { return gpu::loadShader(m_ctx, name); };
-    auto tv = load("terrain.vert"), tf = load("terrain.frag"), sv = load("sky.vert"), sf = load("sky.frag"),
-         lv = load("lines.vert"), lf = load("lines.frag"), ov = load("overlay.vert"), of = load("overlay.frag");
-    for (auto* s : {&tv, &tf, &sv, &sf, &lv, &lf, &ov, &of})
+    auto sv = load("sky.vert"), sf = load("sky.frag"), ov = load("overlay.vert"), of = load("overlay.frag");
+    for (auto* s : {&sv, &sf, &ov, &of})
         if (!*s) return s->error();
-
-    gpu::GraphicsPipelineDesc terrain;
-    terrain.vertex = *tv;
-    terrain.fragment = *tf;
-    terrain.layout = m_layout;
-    terrain.renderPass = renderPass;
-    terrain.bindings = {{0, sizeof(terrain::TerrainVertex), VK_VERTEX_INPUT_RATE_VERTEX}};
-    terrain.attributes = {{0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
-                          {1, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 16},
-                          {2, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 32}};
-    m_terrainPipeline = gpu::createGraphicsPipeline(m_ctx, terrain);
 
     gpu::GraphicsPipelineDesc sky;
     sky.vertex = *sv;
@@ -198,20 +164,6 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
     sky.renderPass = renderPass;
     sky.depthWrite = false;  // at depth 0 (far): fills only what the terrain left empty
     m_skyPipeline = gpu::createGraphicsPipeline(m_ctx, sky);
-
-    gpu::GraphicsPipelineDesc lines;
-    lines.vertex = *lv;
-    lines.fragment = *lf;
-    lines.layout = m_layout;
-    lines.renderPass = renderPass;
-    lines.depthWrite = false;
-    lines.alphaBlend = true;
-    lines.bindings = {{0, sizeof(LineSegment), VK_VERTEX_INPUT_RATE_INSTANCE}};
-    lines.attributes = {{0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
-                        {1, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 16},
-                        {2, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 32},
-                        {3, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 48}};
-    m_linePipeline = gpu::createGraphicsPipeline(m_ctx, lines);
 
     gpu::GraphicsPipelineDesc overlay;
     overlay.vertex = *ov;
@@ -228,50 +180,6 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
                           {3, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 48}};
     m_overlayPipeline = gpu::createGraphicsPipeline(m_ctx, overlay);
     return Ok{};
-}
-
-void SceneRenderer::buildLines() {
-    const auto& dem = m_scene.dem;
-    const geo::EnuFrame& frame = m_scene.frame;
-    const glm::dmat3 ecefToScene = glm::transpose(frame.enuToEcef());
-    const terrain::GeoidModel* geoid = m_scene.geoidModel();
-    m_lineOrigin = glm::dvec3(0.0);
-    // Densify to a third of a DEM cell so the line follows the triangles it is draped on.
-    const double step = std::min(dem.pixelLon, dem.pixelLat) / 3.0;
-    std::vector<LineSegment> segments;
-    for (const auto& line : m_scene.borders) {
-        bool havePrev = false;
-        glm::vec4 prevP{}, prevUp{};
-        auto emit = [&](double lat, double lon) {
-            const double h = terrain::meshHeight(dem, lat, lon);
-            if (std::isnan(h)) {
-                havePrev = false;
-                return;
-            }
-            const double n = terrain::undulationOrZero(geoid, lat, lon);
-            const glm::vec4 p(glm::vec3(frame.fromGeodetic({lat, lon, n}) - m_lineOrigin), static_cast<float>(h));
-            const glm::vec4 up(glm::vec3(ecefToScene * geo::ellipsoidNormal(lat, lon)), 0.0f);
-            if (havePrev) segments.push_back({prevP, prevUp, p, up});
-            prevP = p;
-            prevUp = up;
-            havePrev = true;
-        };
-        for (size_t i = 0; i + 1 < line.points.size(); ++i) {
-            const auto a = line.points[i], b = line.points[i + 1];
-            const int n = std::max(
-                1, static_cast<int>(std::ceil(std::max(std::abs(b.lon - a.lon), std::abs(b.lat - a.lat)) / step)));
-            for (int k = (i == 0 ? 0 : 1); k <= n; ++k) {
-                const double t = static_cast<double>(k) / n;
-                emit(a.lat + (b.lat - a.lat) * t, a.lon + (b.lon - a.lon) * t);
-            }
-        }
-    }
-    m_lineSegmentCount = static_cast<uint32_t>(segments.size());
-    if (!segments.empty()) {
-        const VkDeviceSize bytes = segments.size() * sizeof(LineSegment);
-        m_lineSegments = gpu::Buffer(m_ctx, bytes, VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, gpu::MemoryUsage::GpuOnly);
-        m_lineSegments.upload(segments.data(), bytes);
-    }
 }
 
 void SceneRenderer::setOverlays(std::vector<OverlayLayer> layers, double animationSeconds) {
@@ -352,7 +260,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
 
     m_stats = {};
     ++m_frameNumber;
-    if (m_tiles) {
+    {
         // FrameRing::begin() waited for this slot's previous frame, so every frame up to
         // (this one - slots) is complete and its pages may be rewritten.
         const uint64_t slots = m_slots.size();
@@ -373,36 +281,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         m_stats.draws = 1;
     }
 
-    // Cull chunks against the four side planes of the frustum, then sort near to far so early depth
-    // rejection saves fragment work (what lavapipe spends most on).
-    const double tanY = 1.0 / std::abs(view.viewProjD[1][1]);
-    const double tanX = tanY * view.width / view.height;
-    const double secX = std::sqrt(1 + tanX * tanX), secY = std::sqrt(1 + tanY * tanY);
-    m_visibleChunks.clear();
-    if (!m_tiles) m_stats.chunksTotal = static_cast<uint32_t>(m_chunks.size());
-    std::vector<std::pair<double, uint32_t>> order;
-    for (uint32_t i = 0; i < m_chunks.size() && !m_tiles; ++i) {
-        const Chunk& c = m_chunks[i];
-        const glm::dvec3 center = 0.5 * (c.boundsMin + c.boundsMax);
-        const double radius = 0.5 * glm::length(c.boundsMax - c.boundsMin) + std::max(0.0, exag - 1.0) * c.maxHeight;
-        const glm::dvec3 p = center - view.eye;
-        const double z = glm::dot(p, view.forward), x = glm::dot(p, view.right), y = glm::dot(p, view.up);
-        if (z < -radius) continue;
-        if (std::abs(x) - radius * secX > z * tanX) continue;
-        if (std::abs(y) - radius * secY > z * tanY) continue;
-        order.push_back({glm::length(p), i});
-    }
-    std::sort(order.begin(), order.end());
-    for (const auto& [d, i] : order) {
-        m_visibleChunks.push_back(i);
-        m_stats.triangles += m_chunks[i].indexCount / 3;
-    }
-    if (!m_tiles) m_stats.chunksDrawn = static_cast<uint32_t>(m_visibleChunks.size());
-    m_drawBorders = settings.borders;
     m_drawSky = settings.sky;
-    if (m_drawBorders) m_stats.triangles += 2ull * m_lineSegmentCount;
-    m_lineCoreWidthPx = std::max(1.5f, 0.0030f * static_cast<float>(view.height));
-    m_lineHaloWidthPx = std::max(1.0f, 0.0020f * static_cast<float>(view.height));
 
     buildOverlay(slotIndex, view, settings);
     uploadAtlasIfChanged();
@@ -680,48 +559,21 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
 }
 
 void SceneRenderer::recordTransfers(VkCommandBuffer cmd) {
-    if (m_tiles) m_tiles->recordCompute(cmd);
+    m_tiles->recordCompute(cmd);
 }
 
 void SceneRenderer::draw(VkCommandBuffer cmd, uint32_t slotIndex) {
     Slot& slot = m_slots.at(slotIndex);
-    if (m_tiles) m_tiles->draw(cmd, slot.set);
+    m_tiles->draw(cmd, slot.set);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_layout, 0, 1, &slot.set, 0, nullptr);
-
-    DrawPush push{};
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_terrainPipeline);
-    VkDeviceSize zero = 0;
-    VkBuffer vb = m_terrainVertices.handle();
-    vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &zero);
-    vkCmdBindIndexBuffer(cmd, m_terrainIndices.handle(), 0, VK_INDEX_TYPE_UINT32);
-    for (uint32_t i : m_visibleChunks) {
-        const Chunk& c = m_chunks[i];
-        push.originFromCamera = glm::vec4(glm::vec3(c.origin - m_eye), 0);  // the double -> float boundary
-        vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push),
-                           &push);
-        vkCmdDrawIndexed(cmd, c.indexCount, 1, c.firstIndex, c.vertexOffset, 0);
-    }
 
     if (m_drawSky) {
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_skyPipeline);
         vkCmdDraw(cmd, 3, 1, 0, 0);
     }
 
-    if (m_lineSegmentCount && m_drawBorders) {
-        // The Afghanistan-Pakistan border: a light core with a dark halo reads on any terrain.
-        push.originFromCamera = glm::vec4(glm::vec3(m_lineOrigin - m_eye), 0);
-        push.color = glm::vec4(0.98f, 0.93f, 0.82f, 1.0f);
-        push.haloColor = glm::vec4(0.10f, 0.08f, 0.10f, 0.75f);
-        push.style = glm::vec4(m_lineCoreWidthPx, m_lineHaloWidthPx, 0, 0);
-        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_linePipeline);
-        vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(push),
-                           &push);
-        VkBuffer lb = m_lineSegments.handle();
-        vkCmdBindVertexBuffers(cmd, 0, 1, &lb, &zero);
-        vkCmdDraw(cmd, 6, m_lineSegmentCount, 0, 0);
-    }
-
     if (slot.overlayVertices) {
+        const VkDeviceSize zero = 0;
         vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_overlayPipeline);
         VkBuffer ob = slot.overlay.handle();
         vkCmdBindVertexBuffers(cmd, 0, 1, &ob, &zero);

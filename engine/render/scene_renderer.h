@@ -48,7 +48,7 @@ struct RenderSettings : Look {
 };
 
 struct FrameStats {
-    uint32_t chunksDrawn = 0, chunksTotal = 0;  // DEM grid chunks, or streamed tile draws / leaves
+    uint32_t chunksDrawn = 0, chunksTotal = 0;  // terrain patches drawn / streamed leaves
     uint64_t triangles = 0;
     uint32_t labelsDrawn = 0;
     uint32_t draws = 0;    // terrain draw calls recorded (1 indirect draw for the GPU-driven path)
@@ -79,13 +79,13 @@ public:
     Status setContent(const FrameContent& content);
     // Overlay layers (control areas, fronts, arrows, routes) draped in the streamed terrain's shading, in
     // draw order, in place of the content's; the scene's borders are drawn above them while
-    // RenderSettings::borders is on. Without streamed terrain (the plain DEM grid) overlays are not drawn.
+    // RenderSettings::borders is on.
     void setOverlays(std::vector<OverlayLayer> layers, double animationSeconds);
 
-    // The tile streamer when the scene streams terrain (null for the plain DEM grid).
+    // The tile streamer and the GPU-driven terrain (a scene renderer always has both: create() refuses a
+    // scene without a terrain source).
     terrain::TileStreamer* streamer() { return m_tiles ? &m_tiles->streamer() : nullptr; }
     const terrain::TileStreamer* streamer() const { return m_tiles ? &m_tiles->streamer() : nullptr; }
-    // The GPU-driven terrain when the scene streams terrain (null for the plain DEM grid).
     TerrainRenderer* terrain() { return m_tiles.get(); }
 
     const FrameStats& stats() const { return m_stats; }
@@ -108,7 +108,6 @@ public:
 private:
     SceneRenderer(gpu::Context& ctx, const scene::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
     Result<Ok> init(VkRenderPass renderPass, uint32_t slots, const TerrainRendererOptions& terrain);
-    void buildLines();
     void buildOverlay(uint32_t slot, const ViewState& view, const RenderSettings& settings);
     Status shapeText(const std::string& text, bool bold, ShapedText& out);
     Status setFurnitureText(const Furniture& furniture);
@@ -123,12 +122,6 @@ private:
         ShapedText line, local;
     };
 
-    struct Chunk {
-        glm::dvec3 origin, boundsMin, boundsMax;
-        uint32_t firstIndex, indexCount;
-        int32_t vertexOffset;
-        float maxHeight;
-    };
     struct Slot {
         gpu::Buffer uniforms;
         gpu::Buffer overlay;
@@ -152,8 +145,6 @@ private:
     std::unique_ptr<TerrainRenderer> m_tiles;
     uint64_t m_frameNumber = 0;
 
-    gpu::Buffer m_terrainVertices, m_terrainIndices;
-    std::vector<Chunk> m_chunks;
     std::vector<OverlayLayer> m_overlays;
     std::vector<bool> m_sceneBorderStandsIn;  // per layer of m_overlays
     double m_animationSeconds = 0;
@@ -161,24 +152,18 @@ private:
     // What the field was last given: re-sent when the layers or these switches change.
     bool m_overlaysDirty = true, m_fieldBorders = false, m_fieldOverlays = true;
     OverlayLayer m_borderLayer;  // the scene's borders as a Line layer of the overlay field
-    gpu::Buffer m_lineSegments;
-    uint32_t m_lineSegmentCount = 0;
-    glm::dvec3 m_lineOrigin{0.0};
 
     gpu::Image m_fontImage;
     gpu::Sampler m_sampler;
     gpu::DescriptorSetLayout m_setLayout;
     gpu::DescriptorPool m_descriptorPool;
     gpu::PipelineLayout m_layout;
-    gpu::Pipeline m_terrainPipeline, m_skyPipeline, m_linePipeline, m_overlayPipeline;
+    gpu::Pipeline m_skyPipeline, m_overlayPipeline;
     std::vector<Slot> m_slots;
 
     // Per-frame results of prepare().
-    std::vector<uint32_t> m_visibleChunks;
     glm::dvec3 m_eye{0.0};
-    bool m_drawBorders = true;
     bool m_drawSky = true;
-    float m_lineCoreWidthPx = 2, m_lineHaloWidthPx = 1;
     FrameStats m_stats;
 };
 

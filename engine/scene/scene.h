@@ -30,7 +30,7 @@ struct SceneOptions {
     terrain::DemImportOptions dem;
     // The streamed terrain (`--terrain`): a .pmtiles path or URL, an XYZ directory or URL template, or a
     // GDAL raster. Default: the sample Kandahar pyramid the build makes from the embedded DEM (see
-    // README). Empty: draw the DEM grid itself (no streaming; for tests of the plain grid path).
+    // README). Empty: none, and the renderer refuses the scene (a blank frame would be a wrong one).
     std::string terrain = paths::sampleTerrain();
     terrain::TileSourceOptions terrainSource;  // --encoding, HTTP settings
 };
