@@ -1,4 +1,4 @@
-// render/bench_passes.h — the reference passes `frontline bench terrain` measures the renderer against.
+// bench/reference_passes.h — the reference passes `frontline bench terrain` measures the renderer against.
 // Owns: the practical floor (one full-screen triangle with the terrain shading), the naive full-resolution
 // grid (every tile of the view as 256x256 cells, one per height sample, no LOD) and the pages both sample.
 #pragma once
@@ -20,7 +20,7 @@ namespace fl::gpu {
 class Context;
 }
 
-namespace fl::render {
+namespace fl::bench {
 
 class ReferencePasses {
 public:
@@ -33,7 +33,7 @@ public:
     void setTiles(std::vector<terrain::TileDraw> draws, const std::vector<terrain::TilePage>& pages);
     // Frame uniforms as the scene renderer fills them, and the tiles placed relative to the eye, near to far.
     // Between frames, GPU idle (one set of uniforms, not one per frame in flight).
-    void prepare(const scene::Scene& scene, const ViewState& view, const RenderSettings& settings);
+    void prepare(const scene::Scene& scene, const ViewState& view, const render::RenderSettings& settings);
 
     // Record inside the scene render pass, after prepare().
     void drawNaiveGrid(VkCommandBuffer cmd);
@@ -61,4 +61,4 @@ private:
     gpu::Pipeline m_naivePipeline, m_floorPipeline;
 };
 
-}  // namespace fl::render
+}  // namespace fl::bench

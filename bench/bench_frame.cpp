@@ -1,4 +1,4 @@
-#include "render/bench_frame.h"
+#include "bench_frame.h"
 
 #include <chrono>
 #include <cstring>
@@ -8,7 +8,9 @@
 #include "gpu/context.h"
 #include "render/render_pass.h"
 
-namespace fl::render {
+namespace fl::bench {
+
+using namespace fl::render;
 
 namespace {
 
@@ -104,4 +106,4 @@ output::ImageRgba8 BenchFrame::readback() {
     return m_target.colorRgba8();
 }
 
-}  // namespace fl::render
+}  // namespace fl::bench

@@ -13,7 +13,7 @@
 #include "commands.h"
 #include "core/parse.h"
 #include "gpu/context.h"
-#include "render/bench_frame.h"
+#include "bench_frame.h"
 #include "render/overlay_field.h"
 #include "render/scene_renderer.h"
 #include "scene/scene.h"
@@ -117,7 +117,7 @@ int runOverlaysBench(const std::vector<std::string>& args) {
         return kExitError;
     }
     gpu::Context& ctx = *gpuResult->ctx;
-    render::BenchFrame& frame = *gpuResult->frame;
+    bench::BenchFrame& frame = *gpuResult->frame;
     render::SceneRenderer& renderer = *gpuResult->renderer;
     if (!renderer.terrain()) {
         printError("bench overlays: overlays drape on streamed terrain, and the scene has none");
@@ -159,16 +159,16 @@ int runOverlaysBench(const std::vector<std::string>& args) {
             frame.resize(size.width, size.height);
             const ViewState view = computeView(scene.frame, pose, size.width, size.height);
             streamToFullDetail(frame, renderer, view, withStory, o.detailTimeout);
-            auto draw = [&](VkCommandBuffer cmd) { renderer.draw(cmd, render::BenchFrame::kSlot); };
+            auto draw = [&](VkCommandBuffer cmd) { renderer.draw(cmd, bench::BenchFrame::kSlot); };
             auto transfers = [&](VkCommandBuffer cmd) { renderer.recordTransfers(cmd); };
 
             // (1), then (2) after one untimed frame (its fields are then cached, as in a still). Not
             // interleaved: switching overlays off and on every frame would recompute the fields each time.
             TimedPass terrainPass{"terrain", o.frames,
-                                  [&] { renderer.prepare(render::BenchFrame::kSlot, view, terrainOnly); }, transfers,
+                                  [&] { renderer.prepare(bench::BenchFrame::kSlot, view, terrainOnly); }, transfers,
                                   draw};
             TimedPass storyPass{"story", o.frames,
-                                [&] { renderer.prepare(render::BenchFrame::kSlot, view, withStory); }, transfers, draw};
+                                [&] { renderer.prepare(bench::BenchFrame::kSlot, view, withStory); }, transfers, draw};
             timeInterleaved(frame, {&terrainPass}, 1, clear);
             const render::OverlayFieldStats stillBefore = renderer.terrain()->overlays().stats();
             timeInterleaved(frame, {&storyPass}, 1, clear);
@@ -184,7 +184,7 @@ int runOverlaysBench(const std::vector<std::string>& args) {
             TimedPass playingPass{"playing", o.frames,
                                   [&] {
                                       (void)renderer.setContent(compose::compose(*doc, start + step * k++, playing));
-                                      renderer.prepare(render::BenchFrame::kSlot, view, playing);
+                                      renderer.prepare(bench::BenchFrame::kSlot, view, playing);
                                   },
                                   transfers, draw};
             timeInterleaved(frame, {&playingPass}, 0, clear);

@@ -1,4 +1,4 @@
-#include "render/bench_passes.h"
+#include "reference_passes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,9 @@
 #include "shared/gpu_types.h"
 #include "scene/scene.h"
 
-namespace fl::render {
+namespace fl::bench {
+
+using namespace fl::render;
 
 using bench_types::BenchTile;
 using gpu_types::FrameUniforms;
@@ -296,4 +298,4 @@ void ReferencePasses::drawFloor(VkCommandBuffer cmd) {
     vkCmdDraw(cmd, 3, 1, 0, 0);
 }
 
-}  // namespace fl::render
+}  // namespace fl::bench

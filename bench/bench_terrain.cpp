@@ -24,8 +24,8 @@
 #include "core/parse.h"
 #include "gpu/context.h"
 #include "output/image.h"
-#include "render/bench_frame.h"
-#include "render/bench_passes.h"
+#include "bench_frame.h"
+#include "reference_passes.h"
 #include "render/scene_renderer.h"
 #include "scene/scene.h"
 #include "scene/views.h"
@@ -327,14 +327,14 @@ int runTerrainBench(const std::vector<std::string>& args) {
         return kExitError;
     }
     gpu::Context& ctx = *gpuResult->ctx;
-    render::BenchFrame& frame = *gpuResult->frame;
+    bench::BenchFrame& frame = *gpuResult->frame;
     std::unique_ptr<render::SceneRenderer>& renderer = gpuResult->renderer;
-    auto refsResult = render::ReferencePasses::create(ctx, frame.renderPass());
+    auto refsResult = bench::ReferencePasses::create(ctx, frame.renderPass());
     if (!refsResult) {
         printError(refsResult.error().message);
         return kExitError;
     }
-    render::ReferencePasses& refs = **refsResult;
+    bench::ReferencePasses& refs = **refsResult;
     if (!renderer->streamer()) {
         printError("bench terrain: the scene has no streamed terrain (--terrain)");
         return kExitError;
@@ -387,9 +387,9 @@ int runTerrainBench(const std::vector<std::string>& args) {
             refs.setTiles(std::move(naive.draws), naive.pages);
             refs.prepare(scene, view, settings);
             TimedPass terrainPass{"terrain", o.frames,
-                                  [&] { renderer->prepare(render::BenchFrame::kSlot, view, settings); },
+                                  [&] { renderer->prepare(bench::BenchFrame::kSlot, view, settings); },
                                   [&](VkCommandBuffer cmd) { renderer->recordTransfers(cmd); },
-                                  [&](VkCommandBuffer cmd) { renderer->draw(cmd, render::BenchFrame::kSlot); }};
+                                  [&](VkCommandBuffer cmd) { renderer->draw(cmd, bench::BenchFrame::kSlot); }};
             TimedPass naivePass{"naive", o.naiveFrames, nullptr, nullptr,
                                 [&](VkCommandBuffer cmd) { refs.drawNaiveGrid(cmd); }};
             TimedPass floorPass{"floor", o.frames, nullptr, nullptr, [&](VkCommandBuffer cmd) { refs.drawFloor(cmd); }};
@@ -456,9 +456,9 @@ int runTerrainBench(const std::vector<std::string>& args) {
         const CameraPose pose = scene::toPose(*scene::findView(name), scene.geoidModel());
         const ViewState view = computeView(scene.frame, pose, selectionSize.width, selectionSize.height);
         streamToFullDetail(frame, one, view, settings, o.detailTimeout);
-        TimedPass t{"one_tile", o.frames, [&] { one.prepare(render::BenchFrame::kSlot, view, settings); },
+        TimedPass t{"one_tile", o.frames, [&] { one.prepare(bench::BenchFrame::kSlot, view, settings); },
                     [&](VkCommandBuffer cmd) { one.recordTransfers(cmd); },
-                    [&](VkCommandBuffer cmd) { one.draw(cmd, render::BenchFrame::kSlot); }};
+                    [&](VkCommandBuffer cmd) { one.draw(cmd, bench::BenchFrame::kSlot); }};
         timeInterleaved(frame, {&t}, o.warmupFrames, clear);
         const render::FrameStats stats = one.stats();
         print(Record("selection")

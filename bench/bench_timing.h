@@ -1,4 +1,4 @@
-// editor/bench_timing.h — timing frames of the scene renderer for the GPU benchmarks.
+// bench/bench_timing.h — timing frames of the scene renderer for the GPU benchmarks.
 // Owns: streaming a view to full detail before timing, interleaved timing of several passes (so a change
 // of load on a shared machine shifts every pass alike), medians, and saving what a pass drew.
 #pragma once
@@ -14,7 +14,7 @@
 #include "core/camera.h"
 #include "core/parse.h"
 #include "core/result.h"
-#include "render/bench_frame.h"
+#include "bench_frame.h"
 #include "render/scene_renderer.h"
 #include "scene/scene.h"
 #include "terrain/tile_streamer.h"
@@ -28,7 +28,7 @@ double median(std::vector<double> v);  // NaN for none
 
 // Streams until the view is at full detail (as OffscreenRenderer does for stills), or only failed tiles
 // remain, or `timeout` passes.
-terrain::Readiness streamToFullDetail(render::BenchFrame& frame, render::SceneRenderer& renderer, const ViewState& view,
+terrain::Readiness streamToFullDetail(bench::BenchFrame& frame, render::SceneRenderer& renderer, const ViewState& view,
                                       const render::RenderSettings& settings, std::chrono::seconds timeout);
 
 // One pass to time: what a frame of it records, and its timings.
@@ -42,7 +42,7 @@ struct TimedPass {
 
 // `warmup` untimed frames of each pass, then the timed frames in rounds of one frame per pass: on a shared
 // machine a change of load then shifts every pass alike, and the ratios between them stay honest.
-void timeInterleaved(render::BenchFrame& frame, std::vector<TimedPass*> passes, int warmup, const glm::vec4& clear);
+void timeInterleaved(bench::BenchFrame& frame, std::vector<TimedPass*> passes, int warmup, const glm::vec4& clear);
 
 // "WxH,WxH,...": the --sizes option of the GPU benchmarks.
 Result<std::vector<ImageSize>> parseSizeList(const std::string& text);
@@ -51,13 +51,13 @@ Result<std::vector<ImageSize>> parseSizeList(const std::string& text);
 // the scene renderer in it. Created in that order so a missing device is reported before anything else.
 struct BenchGpu {
     std::unique_ptr<gpu::Context> ctx;
-    std::unique_ptr<render::BenchFrame> frame;
+    std::unique_ptr<bench::BenchFrame> frame;
     std::unique_ptr<render::SceneRenderer> renderer;
 };
 Result<BenchGpu> openBenchGpu(const scene::Scene& scene);
 
 // DIR/<view>_<WxH>_<pass>.png of the frame's last image ("" dir: nothing).
-Status saveImage(render::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,
+Status saveImage(bench::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,
                  const char* pass);
 
 }  // namespace fl::app

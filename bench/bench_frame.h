@@ -1,4 +1,4 @@
-// render/bench_frame.h — timed offscreen frames for the benchmarks.
+// bench/bench_frame.h — timed offscreen frames for the benchmarks.
 // Owns: a colour + depth target with the scene render pass, a timestamp query pool, and recording,
 // submitting and timing one frame (GPU timestamps where the queue has them, else wall time of submit + wait).
 #pragma once
@@ -18,7 +18,7 @@ namespace fl::gpu {
 class Context;
 }
 
-namespace fl::render {
+namespace fl::bench {
 
 struct FrameTiming {
     double gpuMs = 0;      // the recorded work (transfers + render pass): timestamps, or wall time of submit+wait
@@ -59,11 +59,11 @@ private:
     gpu::Context& m_ctx;
     gpu::RenderPass m_pass;
     std::unique_ptr<gpu::FrameRing> m_frames;
-    OffscreenTarget m_target;
+    render::OffscreenTarget m_target;
     int m_width = 0, m_height = 0;
     VkQueryPool m_queries = VK_NULL_HANDLE;
     uint32_t m_timestampBits = 0;
     double m_timestampPeriodNs = 1.0;
 };
 
-}  // namespace fl::render
+}  // namespace fl::bench

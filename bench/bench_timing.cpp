@@ -25,11 +25,11 @@ double median(std::vector<double> v) {
 
 // Streams until the view is at full detail (as OffscreenRenderer does for stills), or only failed tiles
 // remain, or `timeout` passes.
-terrain::Readiness streamToFullDetail(render::BenchFrame& frame, render::SceneRenderer& renderer, const ViewState& view,
+terrain::Readiness streamToFullDetail(bench::BenchFrame& frame, render::SceneRenderer& renderer, const ViewState& view,
                                       const render::RenderSettings& settings, std::chrono::seconds timeout) {
     const auto deadline = Clock::now() + timeout;
     for (;;) {
-        frame.runTransfers([&] { renderer.prepare(render::BenchFrame::kSlot, view, settings); },
+        frame.runTransfers([&] { renderer.prepare(bench::BenchFrame::kSlot, view, settings); },
                            [&](VkCommandBuffer cmd) { renderer.recordTransfers(cmd); });
         terrain::TileStreamer* streamer = renderer.streamer();
         if (!streamer) return {true, 1.0, {}, {}};
@@ -41,13 +41,13 @@ terrain::Readiness streamToFullDetail(render::BenchFrame& frame, render::SceneRe
 
 // `warmup` untimed frames of each pass, then the timed frames in rounds of one frame per pass: on a shared
 // machine a change of load then shifts every pass alike, and the ratios between them stay honest.
-void timeInterleaved(render::BenchFrame& frame, std::vector<TimedPass*> passes, int warmup, const glm::vec4& clear) {
+void timeInterleaved(bench::BenchFrame& frame, std::vector<TimedPass*> passes, int warmup, const glm::vec4& clear) {
     int rounds = 0;
     for (TimedPass* p : passes) rounds = std::max(rounds, p->frames);
     for (int i = -warmup; i < rounds; ++i)
         for (TimedPass* p : passes) {
             if (i >= p->frames) continue;
-            const render::FrameTiming f = frame.run(p->prepare, p->transfers, p->draw, clear);
+            const bench::FrameTiming f = frame.run(p->prepare, p->transfers, p->draw, clear);
             if (i < 0) continue;
             p->gpuMs.push_back(f.gpuMs);
             p->cpuMs.push_back(f.cpuMs);
@@ -73,7 +73,7 @@ Result<BenchGpu> openBenchGpu(const scene::Scene& scene) {
     auto ctx = gpu::Context::create(gpu::ContextOptions::fromEnvironment());
     if (!ctx) return ctx.error();
     g.ctx = std::move(ctx).value();
-    auto frame = render::BenchFrame::create(*g.ctx);
+    auto frame = bench::BenchFrame::create(*g.ctx);
     if (!frame) return frame.error();
     g.frame = std::move(frame).value();
     auto renderer = render::SceneRenderer::create(*g.ctx, scene, g.frame->renderPass(), 1);
@@ -82,7 +82,7 @@ Result<BenchGpu> openBenchGpu(const scene::Scene& scene) {
     return g;
 }
 
-Status saveImage(render::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,
+Status saveImage(bench::BenchFrame& frame, const std::string& dir, const std::string& view, ImageSize size,
                  const char* pass) {
     if (dir.empty()) return Ok{};
     std::error_code ec;

@@ -1,4 +1,4 @@
-// editor/bench.h — what the `frontline bench` benchmarks share.
+// bench/bench.h — what the `frontline bench` benchmarks share.
 // Owns: the output record (one JSON object per line with --json, or the fields a table row prints) and
 // the entry point of each benchmark (bench_command.cpp: streaming, bench_terrain.cpp: terrain).
 #pragma once
