@@ -12,7 +12,7 @@
 
 #include "commands.h"
 #include "core/parse.h"
-#include "terrain/pyramid_builder.h"
+#include "pyramid/pyramid_builder.h"
 #include "terrain/tile_source.h"
 
 namespace fl::app {
@@ -37,7 +37,7 @@ std::string tilesUsage() {
            "  --bbox W,S,E,N         region in degrees (default: the inputs' extent)\n"
            "  --synthesize-detail    fractal detail beyond the native zoom, averaging back to the source\n"
            "  --seed N               seed of the synthesized detail (default " +
-           std::to_string(terrain::kDefaultDetailSeed) +
+           std::to_string(pyramid::kDefaultDetailSeed) +
            ")\n"
            "  --threads N            worker threads (default: all cores)\n"
            "  --attribution TEXT     credit line (default: known from the inputs, else their file names)\n";
@@ -54,8 +54,8 @@ Result<int> parseInt(const std::string& text, const std::string& flag, int lo, i
     return int(*v);
 }
 
-Result<terrain::PyramidBuildOptions> parseBuild(const std::vector<std::string>& args) {
-    terrain::PyramidBuildOptions o;
+Result<pyramid::PyramidBuildOptions> parseBuild(const std::vector<std::string>& args) {
+    pyramid::PyramidBuildOptions o;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--synthesize-detail") {
@@ -87,7 +87,7 @@ Result<terrain::PyramidBuildOptions> parseBuild(const std::vector<std::string>& 
         } else if (a == "--bbox") {
             auto list = parseDoubleList(v, 4, "--bbox");
             if (!list) return Error{list.error().message + " (expected W,S,E,N in degrees)"};
-            auto bbox = terrain::checkBbox({(*list)[0], (*list)[1], (*list)[2], (*list)[3]}, "--bbox");
+            auto bbox = pyramid::checkBbox({(*list)[0], (*list)[1], (*list)[2], (*list)[3]}, "--bbox");
             if (!bbox) return bbox.error();
             o.bbox = *bbox;
         } else if (a == "--seed") {
@@ -148,7 +148,7 @@ int runBuild(const std::vector<std::string>& args) {
     }
     ProgressBar bar;
     options->progress = [&bar](size_t done, size_t total) { bar.update(done, total); };
-    auto report = terrain::buildPyramid(*options);
+    auto report = pyramid::buildPyramid(*options);
     if (!report) {
         printError(report.error().message);
         return kExitError;

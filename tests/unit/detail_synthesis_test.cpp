@@ -6,10 +6,11 @@
 #include <functional>
 #include <vector>
 
-#include "terrain/detail_synthesis.h"
+#include "pyramid/detail_synthesis.h"
 #include "terrain/tile_warp.h"
 
 using namespace fl::terrain;
+using namespace fl::pyramid;
 
 namespace {
 

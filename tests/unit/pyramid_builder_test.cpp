@@ -17,11 +17,12 @@
 #include "terrain/dem.h"
 #include "terrain/height_codec.h"
 #include "terrain/pmtiles.h"
-#include "terrain/pyramid_builder.h"
+#include "pyramid/pyramid_builder.h"
 #include "terrain/tile_source.h"
 
 namespace fs = std::filesystem;
 using namespace fl::terrain;
+using namespace fl::pyramid;
 
 namespace {
 

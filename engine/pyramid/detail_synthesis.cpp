@@ -1,11 +1,14 @@
-#include "terrain/detail_synthesis.h"
+#include "pyramid/detail_synthesis.h"
 
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
 
-namespace fl::terrain {
+namespace fl::pyramid {
+
+// The pyramid is built of the streaming runtime's tiles, ids, codecs and archives.
+using namespace fl::terrain;
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -271,4 +274,4 @@ HeightTile synthesizeChildTile(TileId child, std::span<const float> parentRegion
     return tile;
 }
 
-}  // namespace fl::terrain
+}  // namespace fl::pyramid

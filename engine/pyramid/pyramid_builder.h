@@ -1,4 +1,4 @@
-// terrain/pyramid_builder.h — PMTiles elevation pyramids built from GDAL rasters (`frontline tiles build`).
+// pyramid/pyramid_builder.h — PMTiles elevation pyramids built from GDAL rasters (`frontline tiles build`).
 // Owns: PyramidBuildOptions, buildPyramid (warp down to the sources' native zoom, fill holes from coarser
 // levels, optionally synthesize mean-preserving detail beyond it, encode Terrarium, write deterministically).
 #pragma once
@@ -11,10 +11,14 @@
 #include <vector>
 
 #include "core/result.h"
-#include "terrain/detail_synthesis.h"
+#include "pyramid/detail_synthesis.h"
 #include "terrain/tile_id.h"
 
-namespace fl::terrain {
+namespace fl::pyramid {
+
+using terrain::HeightTile;
+using terrain::TileBounds;
+using terrain::TileId;
 
 struct PyramidBuildOptions {
     std::vector<std::string> inputs;  // GDAL rasters, mosaicked in order: later inputs on top (see TileWarper)
@@ -67,4 +71,4 @@ Result<PyramidBuildReport> buildPyramid(const PyramidBuildOptions& options);
 // Error{"...: problem"} naming `what` (e.g. "--bbox") otherwise.
 Result<TileBounds> checkBbox(const TileBounds& bbox, const std::string& what);
 
-}  // namespace fl::terrain
+}  // namespace fl::pyramid

@@ -1,4 +1,4 @@
-#include "terrain/pyramid_builder.h"
+#include "pyramid/pyramid_builder.h"
 
 #include <algorithm>
 #include <atomic>
@@ -14,7 +14,10 @@
 #include "terrain/pmtiles.h"
 #include "terrain/tile_warp.h"
 
-namespace fl::terrain {
+namespace fl::pyramid {
+
+// The pyramid is built of the streaming runtime's tiles, ids, codecs and archives.
+using namespace fl::terrain;
 namespace {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
@@ -319,4 +322,4 @@ Result<PyramidBuildReport> buildPyramid(const PyramidBuildOptions& options) {
     return report;
 }
 
-}  // namespace fl::terrain
+}  // namespace fl::pyramid

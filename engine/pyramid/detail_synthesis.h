@@ -1,4 +1,4 @@
-// terrain/detail_synthesis.h — plausible terrain detail below a source's resolution.
+// pyramid/detail_synthesis.h — plausible terrain detail below a source's resolution.
 // Owns: mean-preserving fractal detail (one octave per zoom level: a smooth upsample of the parent level plus
 // hashed fBm noise, corrected so every 2x2 child block averages to its parent pixel exactly).
 #pragma once
@@ -10,7 +10,11 @@
 #include "terrain/height_codec.h"
 #include "terrain/tile_id.h"
 
-namespace fl::terrain {
+namespace fl::pyramid {
+
+using terrain::HeightTile;
+using terrain::TileBounds;
+using terrain::TileId;
 
 // Recorded in archive metadata; changing it changes every synthesized tile.
 inline constexpr uint64_t kDefaultDetailSeed = 20100;
@@ -54,4 +58,4 @@ std::vector<double> synthesizeChildren(int parentZoom, int64_t originX, int64_t 
 HeightTile synthesizeChildTile(TileId child, std::span<const float> parentRegion,
                                const DetailSynthesisOptions& options = {});
 
-}  // namespace fl::terrain
+}  // namespace fl::pyramid
