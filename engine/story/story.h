@@ -156,6 +156,8 @@ Result<Story> parseStory(std::string_view json, const std::string& fileName);
 Result<Story> loadStory(const std::string& path);
 // Pretty-printed JSON that parseStory reads back to an equal story (unknown keys included).
 std::string serializeStory(const Story& story);
+// "FEATURE: problem" when the unknown keys kept for writing back pass their total size (kept_json.h), or nothing.
+std::optional<std::string> keptKeysProblem(const Story& story);
 // Writes a temporary file beside `path`, syncs it, then renames it over `path`: a failed save never
 // damages the previous file.
 Status saveStory(const Story& story, const std::string& path);
