@@ -25,6 +25,8 @@ std::string usage() {
            "  --out FILE.png                           output file (default out/<view>.png)\n"
            "  --time ISO-8601                          story time, e.g. 2021-07-14T12:00Z (default: the story's\n"
            "                                           last keyframe)\n"
+           "  --allow-degraded                         exit 0 even when the still is not at full detail (otherwise\n"
+           "                                           exit 3: tiles missing or drawn from coarser ones)\n"
            "\n"
            "window options:\n"
            "  --view NAME           the view to start from (default kandahar-overview)\n"
@@ -77,6 +79,10 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         if (a == "--no-borders") {
             cmd.common.settings.borders = false;
+            continue;
+        }
+        if (a == "--allow-degraded") {
+            cmd.render.allowDegraded = true;
             continue;
         }
         auto v = value(a);

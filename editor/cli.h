@@ -25,6 +25,7 @@ struct RenderOptions {
     std::optional<story::CameraSpec> camera;  // --view NAME or --camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG
     ImageSize size{1280, 720};                // --size WxH
     std::string out;                          // --out FILE.png (default out/<view>.png)
+    bool allowDegraded = false;               // --allow-degraded: exit 0 even when not at full detail
 };
 
 struct WindowOptions {
