@@ -3,6 +3,7 @@
 // ring geometry: story_rings.cpp.
 #include "story/story.h"
 
+#include "core/atomic_file.h"
 #include "story/kept_json.h"
 
 #include <fcntl.h>
@@ -741,44 +742,8 @@ std::string serializeStory(const Story& story) {
     return root.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
-Status writeFileAtomically(const std::string& path, std::string_view text) {
-    namespace fs = std::filesystem;
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string tmpName = target.filename().string();  // hidden, beside the target: same file system for rename
-    tmpName.insert(0, 1, '.');
-    tmpName += ".tmp-" + std::to_string(::getpid());
-    const std::string tmp = (dir / tmpName).string();
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Error::inFile(path, std::string("cannot write (") + std::strerror(errno) + ")");
-    size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string why = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return Error::inFile(path, "write failed (" + why + "); the previous file is unchanged");
-        }
-        done += size_t(n);
-    }
-    // The data must be on disk before the rename makes it the file, or a crash could leave an empty one.
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string why = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return Error::inFile(path, "write failed (" + why + "); the previous file is unchanged");
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return Error::inFile(path, "cannot replace (" + why + "); the previous file is unchanged");
-    }
-    return Ok{};
-}
-
 Status saveStory(const Story& story, const std::string& path) {
-    return writeFileAtomically(path, serializeStory(story));
+    return fl::writeFileAtomically(path, serializeStory(story));
 }
 
 StoryTime lastKeyframe(const Story& story) {
