@@ -1,5 +1,9 @@
 #include "cli.h"
 
+#include <algorithm>
+
+#include "terrain/gdal_network.h"
+
 namespace fl::app {
 
 std::string usage() {
@@ -46,6 +50,8 @@ std::string usage() {
            "  --sun AZ,EL           sun azimuth and elevation in degrees (default 250,30)\n"
            "  --no-labels           hide place names\n"
            "  --no-borders          hide the border line\n"
+           "  --allow-network       let GDAL inputs reach the network from inside (a VRT's URLs, an http:// source in\n"
+           "                        a file); a URL given here on the command line needs no flag\n"
            "environment: FRONTLINE_VALIDATION=1 enables the Vulkan validation layers.\n";
 }
 
@@ -79,6 +85,10 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         if (a == "--no-borders") {
             cmd.common.settings.borders = false;
+            continue;
+        }
+        if (a == kAllowNetworkFlag) {
+            cmd.common.allowNetwork = true;
             continue;
         }
         if (a == "--allow-degraded") {
@@ -144,6 +154,11 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
     }
     return cmd;
+}
+
+bool commandLineAllowsNetwork(const std::vector<std::string>& args) {
+    return std::any_of(args.begin(), args.end(),
+                       [](const std::string& a) { return a == kAllowNetworkFlag || terrain::isRemoteGdalInput(a); });
 }
 
 }  // namespace fl::app

@@ -18,6 +18,7 @@ namespace fl::app {
 struct CommonOptions {
     story::SceneOptions scene;
     int deviceIndex = -1;  // --device N
+    bool allowNetwork = false;  // --allow-network: GDAL inputs may reach the network from inside (README); main() applies it
     render::RenderSettings settings;
 };
 
@@ -41,7 +42,12 @@ struct Command {
     std::vector<std::string> rest;
 };
 
+inline constexpr const char* kAllowNetworkFlag = "--allow-network";
+
 Result<Command> parseCommandLine(const std::vector<std::string>& args);
+// Whether GDAL may use the network for this run: --allow-network anywhere, or a remote GDAL input named on the
+// command line (the user's own intent). A URL inside a file is never intent.
+bool commandLineAllowsNetwork(const std::vector<std::string>& args);
 std::string usage();
 
 }  // namespace fl::app
