@@ -65,12 +65,35 @@ bool reportDetail(const terrain::Readiness& ready, const std::string& path) {
     return full;
 }
 
+// How the camera was given, for errors: "view 'spin-boldak'" or "--camera 31,66.2,15000,120,-30".
+std::string describeCamera(const story::CameraSpec& c) {
+    if (story::findView(c.name)) return "view '" + c.name + "'";
+    char text[160];
+    std::snprintf(text, sizeof text, "--camera %.10g,%.10g,%.10g,%.10g,%.10g", c.lat, c.lon, c.altitudeMsl, c.heading,
+                  c.pitch);
+    return text;
+}
+
+// A camera that looks away from the data renders sky or empty ground and would pass for a picture: say so. A
+// 5 x 5 grid of picks is enough to tell "no data at all" from "some" (a partial view is fine).
+void warnWithoutTerrainData(render::OffscreenRenderer& r, const RenderOptions& ro, const std::string& path) {
+    std::vector<glm::dvec2> pixels;
+    for (int j = 0; j < 5; ++j)
+        for (int i = 0; i < 5; ++i) pixels.push_back({(i + 0.5) * ro.size.width / 5, (j + 0.5) * ro.size.height / 5});
+    for (const auto& hit : r.pick(pixels))
+        if (hit && std::isfinite(hit->heightMsl)) return;
+    std::fprintf(stderr, "frontline: warning: %s shows no terrain data (the view looks at sky or beyond the elevation "
+                 "data's extent)\n", path.c_str());
+}
+
 // The still's file is written whatever its detail (the warnings say why); the result says whether it is full.
 Result<bool> renderTo(Session& s, const story::CameraSpec& camera, const RenderOptions& ro,
                       const CommonOptions& common, const std::string& path) {
-    const CameraPose pose = story::toPose(camera, s.scene.geoidModel());
-    const output::ImageRgba8 image = s.renderer->render(pose, ro.size.width, ro.size.height, common.settings);
+    auto pose = story::checkedPose(camera, s.scene.geoidModel(), describeCamera(camera));
+    if (!pose) return pose.error();
+    const output::ImageRgba8 image = s.renderer->render(*pose, ro.size.width, ro.size.height, common.settings);
     const bool full = reportDetail(s.renderer->lastReadiness(), path);
+    warnWithoutTerrainData(*s.renderer, ro, path);
     const std::filesystem::path p(path);
     std::error_code ec;
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);

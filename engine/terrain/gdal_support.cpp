@@ -132,7 +132,7 @@ const char* const* demRasterDrivers() {
     static const char* const kDrivers[] = {"GTiff", "COG",  "VRT",  "SRTMHGT", "AAIGrid", "GSAG",  "GSBG", "GS7BG",
                                            "EHdr",  "ENVI", "HFA",  "USGSDEM", "DTED",    "netCDF", "BT",  "SAGA",
                                            "ERS",   "XYZ",  "PNG",  "JP2OpenJPEG", "GPKG", "NITF", "RST",  "ISIS3",
-                                           "PDS4",  "KEA",  "HDF5", "Zarr",    nullptr};
+                                           "PDS4",  "KEA",  "HDF5", "Zarr",    "GTX", nullptr};  // GTX: PROJ's geoid grids
     return kDrivers;
 }
 

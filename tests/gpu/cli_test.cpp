@@ -141,3 +141,18 @@ TEST(Cli, ADegradedStillExitsThreeUnlessAllowed) {
     EXPECT_EQ(allowed.exitCode, 0) << allowed.err;
     EXPECT_NE(allowed.err.find("frontline: detail: " + out.string() + " at "), std::string::npos) << allowed.err;
 }
+
+TEST(Cli, ACameraAwayFromTheDataRendersButWarnsOfNoTerrain) {
+    // 40N 58E and 31N 75E lie outside the embedded geoid crop: their altitude was NaN and both rendered the same
+    // blank sky with exit 0. With the global geoid they render; the warning says the view holds no data.
+    for (const char* camera : {"40,58,5000,0,-30", "31,75,5000,0,-30"}) {
+        const fs::path out = tempDir() / "away.png";
+        const CliRun r = run("render --camera " + std::string(camera) + " --size 64x64 --out '" + out.string() + "'");
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        EXPECT_NE(r.err.find("frontline: warning: " + out.string() + " shows no terrain data"), std::string::npos)
+            << camera << ": " << r.err;
+    }
+    const CliRun onData = run("render --view spin-boldak --size 64x64 --out '" + (tempDir() / "on.png").string() + "'");
+    ASSERT_EQ(onData.exitCode, 0) << onData.err;
+    EXPECT_EQ(onData.err.find("shows no terrain data"), std::string::npos) << onData.err;
+}
