@@ -1,10 +1,24 @@
 #include "cli.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
 
 #include "terrain/gdal_network.h"
 
 namespace fl::app {
+
+namespace {
+
+// A whole number in lo..hi, checked as a double before the cast: casting 1e10 to int is undefined behaviour
+// (UBSan caught `--frames 1e10` and `--device 1e10`).
+std::optional<int> wholeNumberIn(double v, int lo, int hi) {
+    if (!(v >= lo && v <= hi) || v != std::floor(v)) return std::nullopt;
+    return int(v);
+}
+
+}  // namespace
 
 std::string usage() {
     return "usage: frontline [COMMAND] [OPTIONS]\n"
@@ -127,8 +141,9 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             cmd.common.scene.demPath = s;
         } else if (a == "--device") {
             auto d = parseDouble(s, "--device");
-            if (!d || *d < 0 || *d != static_cast<int>(*d)) return Error{"--device: '" + s + "' is not a device index"};
-            cmd.common.deviceIndex = static_cast<int>(*d);
+            const auto index = d ? wholeNumberIn(*d, 0, 1 << 16) : std::nullopt;
+            if (!index) return Error{"--device: '" + s + "' is not a device index"};
+            cmd.common.deviceIndex = *index;
         } else if (a == "--exaggeration") {
             auto x = parseDouble(s, "--exaggeration");
             if (!x) return x.error();
@@ -136,8 +151,9 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             cmd.common.settings.exaggeration = *x;
         } else if (a == "--frames") {
             auto n = parseDouble(s, "--frames");
-            if (!n || *n < 0 || *n != static_cast<int>(*n)) return Error{"--frames: '" + s + "' is not a frame count"};
-            cmd.window.frames = static_cast<int>(*n);
+            const auto frames = n ? wholeNumberIn(*n, 0, std::numeric_limits<int>::max()) : std::nullopt;
+            if (!frames) return Error{"--frames: '" + s + "' is not a frame count"};
+            cmd.window.frames = *frames;
         } else if (a == "--story") {
             if (s.empty()) return Error{"--story needs a story file (or 'none')"};
             cmd.common.scene.storyPath = s == "none" ? "" : s;

@@ -156,3 +156,10 @@ TEST(Cli, ACameraAwayFromTheDataRendersButWarnsOfNoTerrain) {
     ASSERT_EQ(onData.exitCode, 0) << onData.err;
     EXPECT_EQ(onData.err.find("shows no terrain data"), std::string::npos) << onData.err;
 }
+
+TEST(Cli, CountsAndIndicesTooLargeForAnIntAreUsageErrors) {
+    // Casting 1e10 to int is undefined behaviour (UBSan, fuzz_cli_args): refused before the cast.
+    expectOneLineError(run("window --frames 1e10"), 2, "--frames: '1e10' is not a frame count");
+    expectOneLineError(run("render --device 1e10"), 2, "--device: '1e10' is not a device index");
+    expectOneLineError(run("render --device -1e300"), 2, "--device: '-1e300'");
+}
