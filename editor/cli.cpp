@@ -1,8 +1,25 @@
 #include "cli.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "terrain/gdal_network.h"
 #include "story/story.h"
 
 namespace fl::app {
+
+namespace {
+
+// A whole number in lo..hi, checked as a double before the cast: casting 1e10 to int is undefined behaviour
+// (UBSan caught `--frames 1e10` and `--device 1e10`).
+std::optional<int> wholeNumberIn(double v, int lo, int hi) {
+    if (!(v >= lo && v <= hi) || v != std::floor(v)) return std::nullopt;
+    return int(v);
+}
+
+}  // namespace
 
 std::string usage() {
     return "usage: frontline [COMMAND] [OPTIONS]\n"
@@ -27,6 +44,8 @@ std::string usage() {
            "  --out FILE.png                           output file (default out/<view>.png)\n"
            "  --time ISO-8601                          story time, e.g. 2021-07-14T12:00Z (default: the story's\n"
            "                                           last keyframe)\n"
+           "  --allow-degraded                         exit 0 even when the still is not at full detail (otherwise\n"
+           "                                           exit 3: tiles missing or drawn from coarser ones)\n"
            "\n"
            "window options:\n"
            "  --view NAME           the view to start from (default kandahar-overview)\n"
@@ -50,6 +69,8 @@ std::string usage() {
            "  --sun AZ,EL           sun azimuth and elevation in degrees (default 250,30)\n"
            "  --no-labels           hide place names\n"
            "  --no-borders          hide the border line\n"
+           "  --allow-network       let GDAL inputs reach the network from inside (a VRT's URLs, an http:// source in\n"
+           "                        a file); a URL given here on the command line needs no flag\n"
            "environment: FRONTLINE_VALIDATION=1 enables the Vulkan validation layers.\n";
 }
 
@@ -83,6 +104,14 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         if (a == "--no-borders") {
             cmd.common.settings.borders = false;
+            continue;
+        }
+        if (a == kAllowNetworkFlag) {
+            cmd.common.allowNetwork = true;
+            continue;
+        }
+        if (a == "--allow-degraded") {
+            cmd.render.allowDegraded = true;
             continue;
         }
         if (a == "--log-frames") {
@@ -121,8 +150,9 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             cmd.common.scene.demPath = s;
         } else if (a == "--device") {
             auto d = parseDouble(s, "--device");
-            if (!d || *d < 0 || *d != static_cast<int>(*d)) return Error{"--device: '" + s + "' is not a device index"};
-            cmd.common.deviceIndex = static_cast<int>(*d);
+            const auto index = d ? wholeNumberIn(*d, 0, 1 << 16) : std::nullopt;
+            if (!index) return Error{"--device: '" + s + "' is not a device index"};
+            cmd.common.deviceIndex = *index;
         } else if (a == "--exaggeration") {
             auto x = parseDouble(s, "--exaggeration");
             if (!x) return x.error();
@@ -130,8 +160,9 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             cmd.common.exaggeration = *x;
         } else if (a == "--frames") {
             auto n = parseDouble(s, "--frames");
-            if (!n || *n < 0 || *n != static_cast<int>(*n)) return Error{"--frames: '" + s + "' is not a frame count"};
-            cmd.window.frames = static_cast<int>(*n);
+            const auto frames = n ? wholeNumberIn(*n, 0, std::numeric_limits<int>::max()) : std::nullopt;
+            if (!frames) return Error{"--frames: '" + s + "' is not a frame count"};
+            cmd.window.frames = *frames;
         } else if (a == "--story") {
             if (s.empty()) return Error{"--story needs a story file (or 'none')"};
             cmd.common.storyPath = s == "none" ? "" : s;
@@ -159,6 +190,11 @@ Look lookFor(const CommonOptions& common, const Look* story) {
     look.labels = look.labels && common.settings.labels;
     look.borders = look.borders && common.settings.borders;
     return look;
+}
+
+bool commandLineAllowsNetwork(const std::vector<std::string>& args) {
+    return std::any_of(args.begin(), args.end(),
+                       [](const std::string& a) { return a == kAllowNetworkFlag || terrain::isRemoteGdalInput(a); });
 }
 
 }  // namespace fl::app

@@ -21,6 +21,7 @@ namespace fl::app {
 struct CommonOptions {
     scene::SceneOptions scene;
     int deviceIndex = -1;  // --device N
+    bool allowNetwork = false;  // --allow-network: GDAL inputs may reach the network from inside (README); main() applies it
     // The story drawn over the terrain (`--story FILE`; "" = none, `--story none`): control areas, fronts,
     // routes, arrows, its labels (which replace the scene's markers) and the caption, legend and attribution.
     std::string storyPath = paths::asset("stories/spin-boldak-2021.json");
@@ -40,6 +41,7 @@ struct RenderOptions {
     std::optional<scene::CameraSpec> camera;  // --view NAME or --camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG
     ImageSize size{1280, 720};                // --size WxH
     std::string out;                          // --out FILE.png (default out/<view>.png)
+    bool allowDegraded = false;               // --allow-degraded: exit 0 even when not at full detail
 };
 
 struct WindowOptions {
@@ -56,7 +58,12 @@ struct Command {
     std::vector<std::string> rest;
 };
 
+inline constexpr const char* kAllowNetworkFlag = "--allow-network";
+
 Result<Command> parseCommandLine(const std::vector<std::string>& args);
+// Whether GDAL may use the network for this run: --allow-network anywhere, or a remote GDAL input named on the
+// command line (the user's own intent). A URL inside a file is never intent.
+bool commandLineAllowsNetwork(const std::vector<std::string>& args);
 std::string usage();
 
 }  // namespace fl::app

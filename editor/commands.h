@@ -8,6 +8,9 @@ namespace fl::app {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;  // bad data, no device, failed write
 inline constexpr int kExitUsage = 2;  // malformed command line
+// A still was written below full detail (tiles missing, or drawn from coarser ones because they failed): a script
+// that publishes on exit 0 must not publish it. `render --allow-degraded` makes it 0.
+inline constexpr int kExitDegraded = 3;
 
 int runRender(const Command& cmd);          // `frontline render`
 int runRenderAllViews(const Command& cmd);  // `frontline` without a display

@@ -6,10 +6,13 @@
 
 #include "commands.h"
 #include "gpu/check.h"
+#include "terrain/gdal_network.h"
 
 int main(int argc, char** argv) {
     using namespace fl::app;
     std::vector<std::string> args(argv + 1, argv + argc);
+    // Before anything opens a file: a raster must not reach the network unless the user asked (README).
+    fl::terrain::setGdalNetworkAllowed(commandLineAllowsNetwork(args));
     auto cmd = parseCommandLine(args);
     if (!cmd) {
         printError(cmd.error().message);

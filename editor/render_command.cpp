@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -50,24 +52,64 @@ Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
     return s;
 }
 
-Status renderTo(Session& s, const scene::CameraSpec& camera, const RenderOptions& ro, const CommonOptions& common,
-                const std::string& path) {
-    const CameraPose pose = scene::toPose(camera, s.scene.geoidModel());
-    const document::Document* doc = s.document ? &*s.document : nullptr;
-    const render::RenderSettings settings = frameSettings(common, doc);
-    const output::ImageRgba8 image = s.renderer->render({pose, ro.size.width, ro.size.height, settings},
-                                                        frameContent(doc, common.storyTime, settings));
-    const terrain::Readiness& ready = s.renderer->lastReadiness();
+// One line that says how much of the still is at full detail, whatever the outcome, so a log shows it.
+bool reportDetail(const terrain::Readiness& ready, const std::string& path) {
     for (const auto& [tile, error] : ready.failed)
         std::fprintf(stderr, "frontline: warning: %s (drawn from a coarser tile)\n", error.message.c_str());
-    if (!ready.missing.empty())
-        std::fprintf(stderr, "frontline: warning: %s rendered at %.0f%% detail: %zu tiles still missing\n",
-                     path.c_str(), ready.progress * 100.0, ready.missing.size());
+    const bool full = ready.resolved && ready.failed.empty() && ready.missing.empty();
+    std::string why;
+    if (!ready.missing.empty()) why += std::to_string(ready.missing.size()) + " tiles still missing";
+    if (!ready.failed.empty())
+        why += (why.empty() ? "" : ", ") + std::to_string(ready.failed.size()) + " drawn from coarser tiles";
+    // Floor, not round: 99.6 % must not read as 100 %.
+    const int percent = full ? 100 : std::min(99, int(std::floor(ready.progress * 100.0)));
+    std::fprintf(stderr, "frontline: detail: %s at %d%% of full detail%s\n", path.c_str(), percent,
+                 why.empty() ? "" : (" (" + why + ")").c_str());
+    return full;
+}
+
+// How the camera was given, for errors: "view 'spin-boldak'" or "--camera 31,66.2,15000,120,-30".
+std::string describeCamera(const scene::CameraSpec& c) {
+    if (scene::findView(c.name)) return "view '" + c.name + "'";
+    char text[160];
+    std::snprintf(text, sizeof text, "--camera %.10g,%.10g,%.10g,%.10g,%.10g", c.lat, c.lon, c.altitudeMsl, c.heading,
+                  c.pitch);
+    return text;
+}
+
+// A camera that looks away from the data renders sky or empty ground and would pass for a picture: say so. A
+// 5 x 5 grid of picks is enough to tell "no data at all" from "some" (a partial view is fine).
+void warnWithoutTerrainData(render::OffscreenRenderer& r, const RenderOptions& ro, const std::string& path) {
+    std::vector<glm::dvec2> pixels;
+    for (int j = 0; j < 5; ++j)
+        for (int i = 0; i < 5; ++i) pixels.push_back({(i + 0.5) * ro.size.width / 5, (j + 0.5) * ro.size.height / 5});
+    for (const auto& hit : r.pick(pixels))
+        if (hit && std::isfinite(hit->heightMsl)) return;
+    std::fprintf(stderr, "frontline: warning: %s shows no terrain data (the view looks at sky or beyond the elevation "
+                 "data's extent)\n", path.c_str());
+}
+
+// The still's file is written whatever its detail (the warnings say why); the result says whether it is full.
+Result<bool> renderTo(Session& s, const scene::CameraSpec& camera, const RenderOptions& ro,
+                      const CommonOptions& common, const std::string& path) {
+    auto pose = scene::checkedPose(camera, s.scene.geoidModel(), describeCamera(camera));
+    if (!pose) return pose.error();
+    const output::ImageRgba8 image = s.renderer->render(*pose, ro.size.width, ro.size.height, common.settings);
+    const bool full = reportDetail(s.renderer->lastReadiness(), path);
+    warnWithoutTerrainData(*s.renderer, ro, path);
     const std::filesystem::path p(path);
     std::error_code ec;
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
     if (ec) return Error::inFile(p.parent_path().string(), "cannot create directory: " + ec.message());
-    return output::writePng(path, image);
+    if (auto st = output::writePng(path, image); !st) return st.error();
+    return full;
+}
+
+// A degraded still is an error for a pipeline that publishes on exit 0, unless the caller accepted it.
+int detailVerdict(bool allFull, const RenderOptions& ro) {
+    if (allFull || ro.allowDegraded) return kExitOk;
+    printError("the still is not at full detail (see the detail line above); --allow-degraded accepts it");
+    return kExitDegraded;
 }
 
 int validationVerdict(const gpu::Context& ctx) {
@@ -86,12 +128,14 @@ int runRender(const Command& cmd) {
         printError(session.error().message);
         return kExitError;
     }
-    if (auto st = renderTo(**session, camera, cmd.render, cmd.common, out); !st) {
-        printError(st.error().message);
+    auto full = renderTo(**session, camera, cmd.render, cmd.common, out);
+    if (!full) {
+        printError(full.error().message);
         return kExitError;
     }
     std::printf("%s\n", out.c_str());
-    return validationVerdict(*(*session)->ctx);
+    if (const int v = validationVerdict(*(*session)->ctx); v != kExitOk) return v;
+    return detailVerdict(*full, cmd.render);
 }
 
 int runRenderAllViews(const Command& cmd) {
@@ -100,15 +144,19 @@ int runRenderAllViews(const Command& cmd) {
         printError(session.error().message);
         return kExitError;
     }
+    bool allFull = true;
     for (const auto& view : scene::namedViews()) {
         const std::string out = "out/" + view.name + ".png";
-        if (auto st = renderTo(**session, view, cmd.render, cmd.common, out); !st) {
-            printError(st.error().message);
+        auto full = renderTo(**session, view, cmd.render, cmd.common, out);
+        if (!full) {
+            printError(full.error().message);
             return kExitError;
         }
+        allFull = allFull && *full;
         std::printf("%s\n", out.c_str());
     }
-    return validationVerdict(*(*session)->ctx);
+    if (const int v = validationVerdict(*(*session)->ctx); v != kExitOk) return v;
+    return detailVerdict(allFull, cmd.render);
 }
 
 int runListDevices() {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "core/atomic_file.h"
 #include "story/story.h"
 #include "story/story_geojson.h"
 
@@ -83,7 +84,7 @@ int runImport(const Args& a) {
         printError(check.error().message + " (after merging " + a.input + "; the story was not changed)");
         return kExitError;
     }
-    if (auto saved = story::writeFileAtomically(*a.target, out); !saved) {
+    if (auto saved = writeFileAtomically(*a.target, out); !saved) {
         printError(saved.error().message);
         return kExitError;
     }
@@ -100,7 +101,7 @@ int runExport(const Args& a) {
         printError(story.error().message);
         return kExitError;
     }
-    if (auto saved = story::writeFileAtomically(*a.target, story::exportGeoJson(*story)); !saved) {
+    if (auto saved = writeFileAtomically(*a.target, story::exportGeoJson(*story)); !saved) {
         printError(saved.error().message);
         return kExitError;
     }

@@ -40,7 +40,8 @@ std::string tilesUsage() {
            std::to_string(pyramid::kDefaultDetailSeed) +
            ")\n"
            "  --threads N            worker threads (default: all cores)\n"
-           "  --attribution TEXT     credit line (default: known from the inputs, else their file names)\n";
+           "  --attribution TEXT     credit line (default: known from the inputs, else their file names)\n"
+           "  --allow-network        let inputs reach the network from inside (a VRT's URLs; see the README)\n";
 }
 
 constexpr int kMaxCliZoom = 20;
@@ -62,6 +63,7 @@ Result<pyramid::PyramidBuildOptions> parseBuild(const std::vector<std::string>& 
             o.synthesizeDetail = true;
             continue;
         }
+        if (a == kAllowNetworkFlag) continue;  // read in main(): GDAL's network switch is process-wide
         if (a.rfind("--", 0) != 0 || a == "-") {
             o.inputs.push_back(a);
             continue;
@@ -171,6 +173,7 @@ int runInfo(const std::vector<std::string>& args) {
     terrain::TileSourceOptions options;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
+        if (a == kAllowNetworkFlag) continue;  // read in main()
         if (a == "--encoding") {
             if (i + 1 >= args.size()) {
                 printError("--encoding needs a value (terrarium or mapbox)");

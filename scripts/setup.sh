@@ -7,6 +7,7 @@ packages=(
   libglfw3-dev libglm-dev libimgui-dev libtinygltf-dev               # window, math, UI, glTF
   libgtest-dev libgmock-dev                                          # tests
   libgdal-dev                                                        # rasters and vectors (GDAL/OGR)
+  proj-data                                                          # the global EGM96 geoid (egm96_15.gtx)
   libpng-dev                                                         # PNG frames and golden images
   libcurl4-openssl-dev                                               # HTTP(S) tile sources
   libfreetype-dev                                                    # label glyphs (SDF)

@@ -1,5 +1,7 @@
 #include "core/paths.h"
 
+#include <unistd.h>
+
 namespace fl::paths {
 
 const char* assetDir() {
@@ -13,6 +15,12 @@ const char* builtShaderDir() {
 }
 const char* sampleTerrain() {
     return FRONTLINE_SAMPLE_TERRAIN;
+}
+
+std::string defaultGeoid() {
+    const char* global = "/usr/share/proj/egm96_15.gtx";
+    if (::access(global, R_OK) == 0) return global;
+    return asset("geoid/egm96_15_afpak.tif");
 }
 
 }  // namespace fl::paths

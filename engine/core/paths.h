@@ -15,5 +15,8 @@ std::string asset(const std::string& relative);
 const char* builtShaderDir();
 // The sample Kandahar pyramid the build makes from the embedded DEM.
 const char* sampleTerrain();
+// The geoid scenes use by default: the global EGM96 15' grid of Debian's proj-data (scripts/setup.sh installs
+// it) where present, else the embedded regional crop, outside which camera altitudes cannot be placed.
+std::string defaultGeoid();
 
 }  // namespace fl::paths

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 
@@ -63,12 +64,14 @@ std::string head(int status, size_t contentLength, bool keepAlive, const std::st
 }
 
 // Size of a regular file, nullopt when it cannot be opened (answered with 404).
+// Regular files only: a directory opens as an ifstream on Linux and "ends" near 2^63, which the range read then
+// tried to allocate (a GET of "/", as GDAL's /vsicurl/ sends to list a folder, aborted the server).
 std::optional<uint64_t> fileSize(const std::string& path) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) return std::nullopt;
-    const auto end = in.tellg();
-    if (end < 0) return std::nullopt;
-    return uint64_t(end);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec) return std::nullopt;
+    return uint64_t(size);
 }
 
 // Only the requested bytes: benchmarks serve archives of ~100 MB with thousands of small range requests,
@@ -226,30 +229,45 @@ void LoopbackHttpServer::serve(int fd) {
     ::close(fd);
 }
 
-bool LoopbackHttpServer::handle(int fd, const std::string& request) {
+std::optional<LoopbackRequest> parseLoopbackRequest(std::string_view request) {
     // Request line: METHOD SP TARGET SP VERSION.
-    size_t lineEnd = request.find("\r\n");
-    std::string line = request.substr(0, lineEnd);
-    size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
-    if (sp1 == std::string::npos || sp2 == sp1) {
-        sendAll(fd, head(400, 0, false), m_stopping);
-        return false;
-    }
-    std::string method = line.substr(0, sp1);
-    std::string path = line.substr(sp1 + 1, sp2 - sp1 - 1);
-    path = path.substr(0, path.find('?'));
-    bool keepAlive = true;
-    std::optional<std::string> rangeValue;
-    for (size_t pos = lineEnd + 2; pos < request.size();) {
-        size_t next = request.find("\r\n", pos);
-        if (next == std::string::npos || next == pos) break;
-        if (auto header = splitHeaderLine(std::string_view(request).substr(pos, next - pos))) {
-            if (equalsIgnoreCase(header->first, "Range")) rangeValue = std::string(header->second);
+    const size_t lineEnd = request.find("\r\n");
+    const std::string_view line = request.substr(0, lineEnd);
+    const size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
+    if (sp1 == std::string_view::npos || sp2 == sp1) return std::nullopt;
+    LoopbackRequest r;
+    r.method = std::string(line.substr(0, sp1));
+    const std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    r.path = std::string(target.substr(0, target.find('?')));
+    // lineEnd may be npos (no header lines): there is nothing after the request line then.
+    for (size_t pos = lineEnd == std::string_view::npos ? request.size() : lineEnd + 2; pos < request.size();) {
+        const size_t next = request.find("\r\n", pos);
+        if (next == std::string_view::npos || next == pos) break;
+        if (auto header = splitHeaderLine(request.substr(pos, next - pos))) {
+            if (equalsIgnoreCase(header->first, "Range")) r.rangeValue = std::string(header->second);
             if (equalsIgnoreCase(header->first, "Connection") && equalsIgnoreCase(header->second, "close"))
-                keepAlive = false;
+                r.keepAlive = false;
         }
         pos = next + 2;
     }
+    return r;
+}
+
+bool isServablePath(std::string_view path) {
+    return !path.empty() && path[0] == '/' && path.find("..") == std::string_view::npos &&
+           path.find('\0') == std::string_view::npos;
+}
+
+bool LoopbackHttpServer::handle(int fd, const std::string& request) {
+    const std::optional<LoopbackRequest> parsed = parseLoopbackRequest(request);
+    if (!parsed) {
+        sendAll(fd, head(400, 0, false), m_stopping);
+        return false;
+    }
+    const std::string& method = parsed->method;
+    const std::string& path = parsed->path;
+    const bool keepAlive = parsed->keepAlive;
+    const std::optional<std::string>& rangeValue = parsed->rangeValue;
 
     size_t count = 0;
     {
@@ -275,7 +293,7 @@ bool LoopbackHttpServer::handle(int fd, const std::string& request) {
     if (fault.status != 0) return answerStatus(fault.status);
     if (fault.failFirst > 0 && count <= size_t(fault.failFirst)) return answerStatus(fault.failFirstStatus);
     if (method != "GET") return answerStatus(405);
-    if (path.empty() || path[0] != '/' || path.find("..") != std::string::npos) return answerStatus(400);
+    if (!isServablePath(path)) return answerStatus(400);
     const std::string filePath = m_root + path;
     const std::optional<uint64_t> size = fileSize(filePath);
     if (!size) return answerStatus(404);

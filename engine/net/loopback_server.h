@@ -11,11 +11,27 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 namespace fl::net {
+
+// One request's head as the server reads it. Apart from the server so it can be fuzzed without sockets.
+struct LoopbackRequest {
+    std::string method;
+    std::string path;                       // without the query string
+    std::optional<std::string> rangeValue;  // the Range header's value, if any
+    bool keepAlive = true;                  // false after "Connection: close"
+};
+
+// Parses "METHOD SP TARGET SP VERSION\r\n" and the header lines up to the blank line; nothing for a malformed
+// request line. Never throws, whatever the bytes.
+std::optional<LoopbackRequest> parseLoopbackRequest(std::string_view head);
+// Whether `path` may be served below the root: absolute, no "..", no NUL.
+bool isServablePath(std::string_view path);
 
 // What the server does wrong for paths starting with a prefix. Fields combine (a delay then a 500, ...).
 struct HttpFault {

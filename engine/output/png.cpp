@@ -4,34 +4,38 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <span>
+#include <vector>
 
+#include "core/atomic_file.h"
 #include "output/image.h"
 
 namespace fl::output {
 
 namespace {
-struct FileCloser {
-    void operator()(FILE* f) const {
-        if (f) std::fclose(f);
-    }
-};
-using FilePtr = std::unique_ptr<FILE, FileCloser>;
-}  // namespace
 
-Status writePng(const std::string& path, const ImageRgba8& image) {
-    FilePtr f(std::fopen(path.c_str(), "wb"));
-    if (!f) return Error::inFile(path, "cannot open for writing");
+void appendToVector(png_structp png, png_bytep data, png_size_t length) {
+    auto* out = static_cast<std::vector<uint8_t>*>(png_get_io_ptr(png));
+    out->insert(out->end(), data, data + length);
+}
+
+void flushNothing(png_structp) {}
+
+// Encodes in memory: the file is then written whole and renamed (core/atomic_file.h), so a render killed while
+// encoding or writing leaves the previous PNG whole instead of truncated.
+Result<std::vector<uint8_t>> encodePng(const ImageRgba8& image) {
+    std::vector<uint8_t> out;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
     if (!png || !info) {
         png_destroy_write_struct(&png, &info);
-        return Error::inFile(path, "cannot initialise libpng");
+        return Error{"cannot initialise libpng"};
     }
     if (setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
-        return Error::inFile(path, "write failed (disk full?)");
+        return Error{"cannot encode the PNG"};
     }
-    png_init_io(png, f.get());
+    png_set_write_fn(png, &out, appendToVector, flushNothing);
     // Fast compression: the recorder writes many frames; size matters less than time.
     png_set_compression_level(png, 3);
     png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
@@ -42,8 +46,15 @@ Status writePng(const std::string& path, const ImageRgba8& image) {
         png_write_row(png, const_cast<png_bytep>(image.pixels.data() + static_cast<size_t>(y) * image.width * 4));
     png_write_end(png, nullptr);
     png_destroy_write_struct(&png, &info);
-    if (std::fflush(f.get()) != 0) return Error::inFile(path, "write failed (disk full?)");
-    return Ok{};
+    return out;
+}
+
+}  // namespace
+
+Status writePng(const std::string& path, const ImageRgba8& image) {
+    auto bytes = encodePng(image);
+    if (!bytes) return Error::inFile(path, bytes.error().message);
+    return writeFileAtomically(path, std::span<const uint8_t>(*bytes));
 }
 
 Result<ImageRgba8> readPng(const std::string& path) {

@@ -22,7 +22,7 @@ namespace fl::scene {
 struct SceneOptions {
     // Defaults: the embedded assets (GMTED2010 90" DEM, OSM border, GeoNames places, EGM96 geoid).
     std::string demPath = paths::asset("dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif");
-    std::string geoidPath = paths::asset("geoid/egm96_15_afpak.tif");  // "" = no geoid
+    std::string geoidPath = paths::defaultGeoid();  // "" = no geoid
     std::string bordersPath = paths::asset("vector/afpak_borders.geojson");
     std::string placesPath = paths::asset("vector/places.geojson");
     // Places shown with a marker and a name (GeoNames ASCII names).

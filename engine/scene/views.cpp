@@ -1,6 +1,8 @@
 #include "scene/views.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "core/parse.h"
 #include "terrain/geoid.h"
@@ -49,6 +51,21 @@ Result<CameraSpec> parseCameraSpec(std::string_view text) {
     spec.heading = v[3];
     spec.pitch = v[4];
     return spec;
+}
+
+Result<CameraPose> checkedPose(const CameraSpec& spec, const terrain::GeoidModel* geoid, const std::string& input) {
+    const CameraPose p = toPose(spec, geoid);
+    for (double v : {p.lat, p.lon, p.heading, p.pitch, p.fovY, spec.altitudeMsl})
+        if (!std::isfinite(v)) return Error{input + ": the camera has a value that is not a finite number"};
+    if (!std::isfinite(p.altitude)) {
+        const terrain::DemGrid& g = geoid->grid;  // only a geoid can make a finite altitude NaN
+        char point[64], extent[96];
+        std::snprintf(point, sizeof point, "lat %.4f, lon %.4f", spec.lat, spec.lon);
+        std::snprintf(extent, sizeof extent, "lon %.2f..%.2f, lat %.2f..%.2f", g.west, g.east(), g.south(), g.north);
+        return Error{input + ": " + point + " is outside the geoid grid " + g.path + " (" + extent +
+                     "), so its height above sea level cannot be placed"};
+    }
+    return p;
 }
 
 CameraPose toPose(const CameraSpec& s, const terrain::GeoidModel* geoid) {

@@ -37,5 +37,8 @@ Result<CameraSpec> parseCameraSpec(std::string_view text);
 
 // The pose the renderer uses: the altitude converted to ellipsoidal height with the geoid (if any).
 CameraPose toPose(const CameraSpec& spec, const terrain::GeoidModel* geoid);
+// toPose, but an error naming `input` (e.g. "--camera 40,58,1000,0,-30") where any value of the pose is not a
+// finite number: outside the geoid's grid the altitude is NaN, and a NaN pose renders blank sky, silently.
+Result<CameraPose> checkedPose(const CameraSpec& spec, const terrain::GeoidModel* geoid, const std::string& input);
 
 }  // namespace fl::scene

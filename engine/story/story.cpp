@@ -3,6 +3,9 @@
 // ring geometry: story_rings.cpp.
 #include "story/story.h"
 
+#include "core/atomic_file.h"
+#include "story/kept_json.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -207,15 +210,19 @@ Easing getEasing(const json& obj, const std::string& where) {
     return *e;
 }
 
+// Checked before the copy: copying a value nested 200 000 deep overflowed the stack (kept_json.h).
 json extraKeys(const json& obj, std::initializer_list<const char*> known) {
     json extra = json::object();
     for (auto it = obj.begin(); it != obj.end(); ++it)
-        if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }))
+        if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; })) {
+            if (auto problem = keptJsonProblem(it.value(), it.key())) fail("", *problem);
             extra[it.key()] = it.value();
+        }
     return extra;
 }
 
-// Unknown keys go back after the known ones; a known key always wins over an extra of the same name.
+// Unknown keys go back after the known ones; a known key always wins over an extra of the same name. What is
+// merged was bounded when it was read (extraKeys, extraProps), so the copy and the dump cannot recurse too deep.
 template <typename Json>
 void mergeExtra(Json& out, const json& extra) {
     if (!extra.is_object()) return;
@@ -533,6 +540,7 @@ Story storyFrom(const json& root) {
 
     story.extra = extraKeys(root, {"version", "title", "description", "attribution", "disclaimer", "sources", "clock",
                                    "legend", "factions", "areas", "lines", "arrows", "labels", "captions"});
+    if (auto problem = keptKeysProblem(story)) fail("", *problem);
     return story;
 }
 
@@ -614,6 +622,27 @@ Result<Story> loadStory(const std::string& path) {
     s << in.rdbuf();
     if (in.bad()) return Error::inFile(path, "read failed");
     return parseStory(s.str(), path);
+}
+
+// Each kept value is bounded where it is read (extraKeys, extraProps); this bounds them together.
+std::optional<std::string> keptKeysProblem(const Story& story) {
+    size_t spent = 0;
+    std::optional<std::string> problem;
+    auto check = [&](const json& extra, const std::string& where) {
+        if (problem) return;
+        if (auto p = keptTotalProblem(extra, spent)) problem = where.empty() ? *p : where + ": " + *p;
+    };
+    check(story.extra, "");
+    for (const Faction& f : story.factions) check(f.extra, "faction " + quote(f.id));
+    for (const ControlArea& a : story.areas) {
+        check(a.extra, "area " + quote(a.id));
+        for (const ControlKeyframe& k : a.keyframes)
+            check(k.extra, "area " + quote(a.id) + " keyframe " + formatStoryTime(k.time));
+    }
+    for (const LineFeature& l : story.lines) check(l.extra, "line " + quote(l.id));
+    for (const Arrow& a : story.arrows) check(a.extra, "arrow " + quote(a.id));
+    for (const Label& l : story.labels) check(l.extra, "label " + quote(l.id));
+    return problem;
 }
 
 std::string serializeStory(const Story& story) {
@@ -713,44 +742,8 @@ std::string serializeStory(const Story& story) {
     return root.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
-Status writeFileAtomically(const std::string& path, std::string_view text) {
-    namespace fs = std::filesystem;
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string tmpName = target.filename().string();  // hidden, beside the target: same file system for rename
-    tmpName.insert(0, 1, '.');
-    tmpName += ".tmp-" + std::to_string(::getpid());
-    const std::string tmp = (dir / tmpName).string();
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Error::inFile(path, std::string("cannot write (") + std::strerror(errno) + ")");
-    size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string why = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return Error::inFile(path, "write failed (" + why + "); the previous file is unchanged");
-        }
-        done += size_t(n);
-    }
-    // The data must be on disk before the rename makes it the file, or a crash could leave an empty one.
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string why = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return Error::inFile(path, "write failed (" + why + "); the previous file is unchanged");
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return Error::inFile(path, "cannot replace (" + why + "); the previous file is unchanged");
-    }
-    return Ok{};
-}
-
 Status saveStory(const Story& story, const std::string& path) {
-    return writeFileAtomically(path, serializeStory(story));
+    return fl::writeFileAtomically(path, serializeStory(story));
 }
 
 StoryTime lastKeyframe(const Story& story) {

@@ -158,11 +158,10 @@ Result<Story> parseStory(std::string_view json, const std::string& fileName);
 Result<Story> loadStory(const std::string& path);
 // Pretty-printed JSON that parseStory reads back to an equal story (unknown keys included).
 std::string serializeStory(const Story& story);
-// Writes a temporary file beside `path`, syncs it, then renames it over `path`: a failed save never
-// damages the previous file.
+// "FEATURE: problem" when the unknown keys kept for writing back pass their total size (kept_json.h), or nothing.
+std::optional<std::string> keptKeysProblem(const Story& story);
+// Atomic (core/atomic_file.h): a failed or killed save never damages the previous file; keeps its mode and links.
 Status saveStory(const Story& story, const std::string& path);
-// Writes `text` to `path` atomically the same way (for other outputs of story tools).
-Status writeFileAtomically(const std::string& path, std::string_view text);
 
 // The latest area keyframe time; the clock's end when there are no keyframes.
 StoryTime lastKeyframe(const Story& story);

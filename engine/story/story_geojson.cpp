@@ -1,5 +1,7 @@
 #include "story/story_geojson.h"
 
+#include "story/kept_json.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -53,11 +55,14 @@ bool boolProp(const json& props, const char* key, bool fallback) {
     return v->get<bool>();
 }
 
+// Checked before the copy: a property nested 200 000 deep overflowed the stack in the copy (kept_json.h).
 json extraProps(const json& props, std::initializer_list<const char*> known) {
     json extra = json::object();
     for (auto it = props.begin(); it != props.end(); ++it)
-        if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }))
+        if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; })) {
+            if (auto problem = keptJsonProblem(it.value(), it.key(), "property")) fail(*problem);
             extra[it.key()] = it.value();
+        }
     return extra;
 }
 
@@ -68,11 +73,13 @@ T orFail(Result<T> r) {
 }
 
 // "feature 3 (area "spin-boldak")": the index always (QGIS shows it), plus whatever id or name the feature has.
-std::string describe(size_t index, const json& feature) {
+// Takes a pointer, not `feature ? *feature : json()`: that conditional copies the feature, and copying recurses
+// once per level of a hostile property.
+std::string describe(size_t index, const json* feature) {
     std::string d = "feature " + std::to_string(index);
-    if (!feature.is_object()) return d;
-    auto it = feature.find("properties");
-    if (it == feature.end() || !it->is_object()) return d;
+    if (!feature || !feature->is_object()) return d;
+    auto it = feature->find("properties");
+    if (it == feature->end() || !it->is_object()) return d;
     const json& p = *it;
     for (const char* key : {"area", "id", "name"}) {
         auto v = p.find(key);
@@ -269,10 +276,12 @@ Status importGeoJson(Story& story, std::string_view text, const std::string& fil
                                                " is not a FeatureCollection or a Feature");
         }
     } catch (const Bad& b) {
-        return Error::inFile(fileName, describe(index, feature ? *feature : json()) + ": " + b.message);
+        return Error::inFile(fileName, describe(index, feature) + ": " + b.message);
     } catch (const std::exception& e) {
-        return Error::inFile(fileName, describe(index, feature ? *feature : json()) + ": " + e.what());
+        return Error::inFile(fileName, describe(index, feature) + ": " + e.what());
     }
+    // The story's own kept keys count too: together they are what the next save writes back.
+    if (auto problem = keptKeysProblem(merged)) return Error::inFile(fileName, *problem);
     story = std::move(merged);
     return Ok{};
 }

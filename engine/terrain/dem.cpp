@@ -94,16 +94,19 @@ Result<DemGrid> loadDem(const std::string& path, const DemImportOptions& options
         return Error::inFile(path, "DemImportOptions::maxSamplesPerSide must be at least 1, got " +
                                        std::to_string(options.maxSamplesPerSide));
     // VSIStatL rather than std::filesystem so /vsizip/, /vsicurl/ etc. work like plain paths.
+    if (const std::string refusal = demInputRefusal(path); !refusal.empty()) return Error::inFile(path, refusal);
     VSIStatBufL stat;
-    if (VSIStatL(path.c_str(), &stat) != 0) return Error::inFile(path, "no such file");
+    if (VSIStatL(gdalName(path).c_str(), &stat) != 0) return Error::inFile(path, "no such file");
     if (VSI_ISREG(stat.st_mode) && stat.st_size == 0) return Error::inFile(path, "is empty (0 bytes)");
 
-    GDALDatasetUniquePtr source(GDALDataset::Open(
-        path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, nullptr, nullptr));
+    GDALDatasetUniquePtr source(GDALDataset::Open(gdalName(path).c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                                                  demRasterDrivers(), nullptr, nullptr));
     if (!source) {
         // Some formats are directories (e.g. Arc/Info binary grids), so a directory is only refused here.
         if (VSI_ISDIR(stat.st_mode)) return gdalError(path, "is a directory GDAL cannot read as a raster", gdal);
-        GDALDriverH driver = GDALIdentifyDriverEx(path.c_str(), GDAL_OF_RASTER, nullptr, nullptr);
+        if (const std::string foreign = foreignDriver(path); !foreign.empty())
+            return Error::inFile(path, "is a " + foreign + " dataset, not an elevation file format Frontline reads");
+        GDALDriverH driver = GDALIdentifyDriverEx(path.c_str(), GDAL_OF_RASTER, demRasterDrivers(), nullptr);
         if (!driver) return gdalError(path, "not a raster, or a raster format GDAL cannot read", gdal);
         return gdalError(
             path, std::string("cannot open as ") + GDALGetDriverShortName(driver) + " (truncated or corrupt?)", gdal);

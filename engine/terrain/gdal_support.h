@@ -10,7 +10,19 @@
 
 namespace fl::terrain {
 
+// GDALAllRegister once, with GDAL's network file systems and HTTP fetches gated (gdal_network.h).
 void registerGdalDrivers();
+
+// The drivers a DEM input may be opened with (GDALOpenEx's allowed list): raster elevation formats only.
+const char* const* demRasterDrivers();
+// Why `path` cannot be opened as a DEM before GDAL is asked: "is read over the network, …" while the network is
+// off (gdal_network.h); empty when it may be tried.
+std::string demInputRefusal(const std::string& path);
+// The name GDAL opens `path` by: "/vsicurl/" before an http(s) or ftp URL (read by ranges, with the network gate,
+// rather than by GDAL's HTTP driver, which downloads whole files and is not a DEM driver), else `path`.
+std::string gdalName(const std::string& path);
+// Whether GDAL identifies `path` only with a driver outside demRasterDrivers(), e.g. WMS: its short name, else empty.
+std::string foreignDriver(const std::string& path);
 
 // GDAL prints to stderr by default. Its handler stack is per thread, so a scoped push keeps loads on other
 // threads unaffected, and GDAL's messages end up in our Error instead of the console.

@@ -1,5 +1,7 @@
 #include "terrain/pmtiles.h"
 
+#include "core/atomic_file.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -635,26 +637,8 @@ Result<std::vector<uint8_t>> PmtilesWriter::serialize(const PmtilesWriteOptions&
 Status PmtilesWriter::finish(const std::string& path, const PmtilesWriteOptions& options) const {
     auto bytes = serialize(options);
     if (!bytes) return Error::inFile(path, bytes.error().message);
-    const std::string temp = path + ".tmp";
-    {
-        std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-        if (!file) return Error::inFile(path, "cannot create " + temp);
-        file.write(reinterpret_cast<const char*>(bytes->data()), std::streamsize(bytes->size()));
-        file.close();
-        if (!file) {
-            std::error_code ignored;
-            std::filesystem::remove(temp, ignored);
-            return Error::inFile(path, "write failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(temp, ignored);
-        return Error::inFile(path, "cannot move the finished archive into place: " + ec.message());
-    }
-    return Ok{};
+    // A temporary beside the archive, renamed into place: a killed build leaves the previous archive whole.
+    return writeFileAtomically(path, std::span<const uint8_t>(*bytes));
 }
 
 }  // namespace fl::terrain

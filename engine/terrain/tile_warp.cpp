@@ -55,8 +55,8 @@ std::string mercatorWkt() {
 }
 
 GDALDatasetUniquePtr openRaster(const std::string& path) {
-    return GDALDatasetUniquePtr(GDALDataset::Open(
-        path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, nullptr, nullptr));
+    return GDALDatasetUniquePtr(GDALDataset::Open(gdalName(path).c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                                                  demRasterDrivers(), nullptr, nullptr));
 }
 
 }  // namespace
@@ -102,13 +102,16 @@ namespace {
 // Opens and checks one input; fills what can be known without warping.
 Result<GDALDatasetUniquePtr> openChecked(const std::string& path) {
     GdalErrorCapture gdal;
+    if (const std::string refusal = demInputRefusal(path); !refusal.empty()) return Error::inFile(path, refusal);
     VSIStatBufL stat;
-    if (VSIStatL(path.c_str(), &stat) != 0) return Error::inFile(path, "no such file");
+    if (VSIStatL(gdalName(path).c_str(), &stat) != 0) return Error::inFile(path, "no such file");
     if (VSI_ISREG(stat.st_mode) && stat.st_size == 0) return Error::inFile(path, "is empty (0 bytes)");
     GDALDatasetUniquePtr ds = openRaster(path);
     if (!ds) {
         if (VSI_ISDIR(stat.st_mode))
             return Error::inFile(path, withGdal("is a directory GDAL cannot read as a raster", gdal));
+        if (const std::string driver = foreignDriver(path); !driver.empty())
+            return Error::inFile(path, "is a " + driver + " dataset, not an elevation file format Frontline reads");
         return Error::inFile(path, withGdal("not a raster, or a raster format GDAL cannot read", gdal));
     }
     if (ds->GetRasterCount() < 1) return Error::inFile(path, "has no raster bands");

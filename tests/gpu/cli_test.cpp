@@ -97,3 +97,69 @@ TEST(Cli, UnknownCommandAndOption) {
 TEST(Cli, WindowWithoutDisplayFailsCleanly) {
     expectOneLineError(run("window --frames 1", "-u DISPLAY -u WAYLAND_DISPLAY"), 1, "no display");
 }
+
+namespace {
+
+// An XYZ directory whose only good tile is z0: every z1 tile is corrupt, so a still can only be drawn from z0.
+fs::path terrainWithCorruptTiles() {
+    const fs::path dir = tempDir() / "corrupt-xyz";
+    const fs::path good = fs::path(FRONTLINE_SOURCE_DIR) / "tests/fuzz/corpus/height_png/terrarium_256.png";
+    fs::create_directories(dir / "0" / "0");
+    fs::copy_file(good, dir / "0" / "0" / "0.png", fs::copy_options::overwrite_existing);
+    for (int x = 0; x < 2; ++x)
+        for (int y = 0; y < 2; ++y) {
+            fs::create_directories(dir / "1" / std::to_string(x));
+            std::ofstream(dir / "1" / std::to_string(x) / (std::to_string(y) + ".png")) << "not a png";
+        }
+    std::ofstream(dir / "tiles.json") << R"({"encoding": "terrarium", "minzoom": 0, "maxzoom": 1})";
+    return dir;
+}
+
+}  // namespace
+
+TEST(Cli, AStillAtFullDetailSaysSoAndExitsZero) {
+    const fs::path out = tempDir() / "full.png";
+    const CliRun r = run("render --view spin-boldak --size 64x64 --out '" + out.string() + "'");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("frontline: detail: " + out.string() + " at 100% of full detail\n"), std::string::npos)
+        << r.err;
+}
+
+TEST(Cli, ADegradedStillExitsThreeUnlessAllowed) {
+    const fs::path terrain = terrainWithCorruptTiles();
+    const fs::path out = tempDir() / "degraded.png";
+    const std::string args = "render --view spin-boldak --size 64x64 --terrain '" + terrain.string() + "' --out '" +
+                             out.string() + "'";
+    const CliRun strict = run(args);
+    EXPECT_EQ(strict.exitCode, 3) << strict.err;
+    EXPECT_NE(strict.err.find("drawn from coarser tiles)"), std::string::npos) << strict.err;
+    EXPECT_NE(strict.err.find("frontline: error: the still is not at full detail"), std::string::npos) << strict.err;
+    EXPECT_EQ(strict.err.find("at 100% of full detail"), std::string::npos) << strict.err;
+    EXPECT_TRUE(fl::output::readPng(out.string()).ok()) << "the still is still written, for a person to judge";
+
+    const CliRun allowed = run(args + " --allow-degraded");
+    EXPECT_EQ(allowed.exitCode, 0) << allowed.err;
+    EXPECT_NE(allowed.err.find("frontline: detail: " + out.string() + " at "), std::string::npos) << allowed.err;
+}
+
+TEST(Cli, ACameraAwayFromTheDataRendersButWarnsOfNoTerrain) {
+    // 40N 58E and 31N 75E lie outside the embedded geoid crop: their altitude was NaN and both rendered the same
+    // blank sky with exit 0. With the global geoid they render; the warning says the view holds no data.
+    for (const char* camera : {"40,58,5000,0,-30", "31,75,5000,0,-30"}) {
+        const fs::path out = tempDir() / "away.png";
+        const CliRun r = run("render --camera " + std::string(camera) + " --size 64x64 --out '" + out.string() + "'");
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        EXPECT_NE(r.err.find("frontline: warning: " + out.string() + " shows no terrain data"), std::string::npos)
+            << camera << ": " << r.err;
+    }
+    const CliRun onData = run("render --view spin-boldak --size 64x64 --out '" + (tempDir() / "on.png").string() + "'");
+    ASSERT_EQ(onData.exitCode, 0) << onData.err;
+    EXPECT_EQ(onData.err.find("shows no terrain data"), std::string::npos) << onData.err;
+}
+
+TEST(Cli, CountsAndIndicesTooLargeForAnIntAreUsageErrors) {
+    // Casting 1e10 to int is undefined behaviour (UBSan, fuzz_cli_args): refused before the cast.
+    expectOneLineError(run("window --frames 1e10"), 2, "--frames: '1e10' is not a frame count");
+    expectOneLineError(run("render --device 1e10"), 2, "--device: '1e10' is not a device index");
+    expectOneLineError(run("render --device -1e300"), 2, "--device: '-1e300'");
+}

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "net/loopback_server.h"
 #include "terrain/pmtiles.h"
 
 #include "support/cli_run.h"
@@ -69,4 +70,27 @@ TEST(TilesCli, DataErrorsExit1NamingTheFile) {
     expectOneLineError(run("tiles build '" + (dir / "notes.txt").string() + "' --out " + out), 1,
                        "notes.txt: not a raster");
     EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(TilesCli, AVrtReachesTheNetworkOnlyWithAllowNetwork) {
+    const fs::path served = tempDir() / "served";
+    fs::create_directories(served);
+    fs::copy_file(kDemAsset, served / "dem.tif", fs::copy_options::overwrite_existing);
+    fl::net::LoopbackHttpServer server(served.string());
+    ASSERT_TRUE(server.ok());
+    const fs::path vrt = tempDir() / "remote.vrt";
+    std::ofstream(vrt) << R"(<VRTDataset rasterXSize="64" rasterYSize="64"><SRS>EPSG:4326</SRS>
+  <GeoTransform>65.6, 0.003, 0, 31.7, 0, -0.003</GeoTransform>
+  <VRTRasterBand dataType="Int16" band="1"><SimpleSource><SourceFilename relativeToVRT="0">/vsicurl/)"
+                       << server.url("/dem.tif") << R"(</SourceFilename><SourceBand>1</SourceBand></SimpleSource>
+  </VRTRasterBand></VRTDataset>
+)";
+    const fs::path out = tempDir() / "from-vrt.pmtiles";
+    const std::string args = "tiles build '" + vrt.string() + "' --out '" + out.string() + "' --max-zoom 6 --threads 1";
+    const CliRun refused = run(args);
+    EXPECT_NE(refused.exitCode, 0) << refused.err;
+    EXPECT_EQ(server.totalRequests(), 0u) << "the VRT reached the network on its own: " << refused.err;
+
+    const CliRun allowed = run(args + " --allow-network");
+    EXPECT_GT(server.totalRequests(), 0u) << allowed.err;
 }

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/paths.h"
+#include "scene/views.h"
 #include "terrain/geoid.h"
 
 using fl::terrain::loadGeoid;
@@ -69,3 +71,33 @@ TEST(GeoidTest, ErrorsNameTheFile) {
 }
 
 }  // namespace
+
+// Cameras outside the crop (40N 58E, 31N 75E) got a NaN altitude and rendered blank sky. The global grid of
+// proj-data covers them, agrees with the crop inside it, and a pose that is still NaN is an error naming the input.
+TEST(GeoidTest, TheDefaultCoversCamerasOutsideTheRegionalCrop) {
+    const std::string path = fl::paths::defaultGeoid();
+    ASSERT_EQ(path, "/usr/share/proj/egm96_15.gtx") << "proj-data is not installed (scripts/setup.sh)";
+    auto global = loadGeoid(path);
+    ASSERT_TRUE(global) << global.error().message;
+    auto crop = loadGeoid(kGeoidAsset);
+    ASSERT_TRUE(crop);
+    for (auto [lat, lon] : {std::pair{40.0, 58.0}, {31.0, 75.0}, {-33.9, 151.2}, {51.5, -0.1}})
+        EXPECT_TRUE(std::isfinite(global->undulation(lat, lon))) << lat << ", " << lon;
+    for (auto [lat, lon] : {std::pair{31.61, 65.71}, {30.957, 66.445}, {27.3, 60.1}})
+        EXPECT_NEAR(global->undulation(lat, lon), crop->undulation(lat, lon), 1e-3) << lat << ", " << lon;
+}
+
+TEST(GeoidTest, APoseOutsideTheGeoidIsAnErrorNamingTheInput) {
+    auto crop = loadGeoid(kGeoidAsset);
+    ASSERT_TRUE(crop);
+    auto spec = fl::scene::parseCameraSpec("40,58,1000,0,-30");
+    ASSERT_TRUE(spec);
+    auto pose = fl::scene::checkedPose(*spec, &*crop, "--camera 40,58,1000,0,-30");
+    ASSERT_FALSE(pose);
+    EXPECT_NE(pose.error().message.find("--camera 40,58,1000,0,-30: lat 40.0000, lon 58.0000 is outside the geoid grid " +
+                                        kGeoidAsset),
+              std::string::npos)
+        << pose.error().message;
+    auto inside = fl::scene::checkedPose(*fl::scene::findView("spin-boldak"), &*crop, "view 'spin-boldak'");
+    EXPECT_TRUE(inside) << inside.error().message;
+}
