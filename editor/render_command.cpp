@@ -54,6 +54,14 @@ Status renderTo(Session& s, const story::CameraSpec& camera, const RenderOptions
     const terrain::Readiness& ready = s.renderer->lastReadiness();
     for (const auto& [tile, error] : ready.failed)
         std::fprintf(stderr, "frontline: warning: %s (drawn from a coarser tile)\n", error.message.c_str());
+    if (s.scene.terrain && ready.resolved && ready.drawn == 0) {
+        const auto& info = s.scene.terrain->info();
+        std::fprintf(stderr,
+                     "frontline: warning: terrain %s covers none of the view (it covers lon %.4f..%.4f, lat "
+                     "%.4f..%.4f): %s shows no terrain\n",
+                     info.name.c_str(), info.bounds.west, info.bounds.east, info.bounds.south, info.bounds.north,
+                     path.c_str());
+    }
     if (!ready.missing.empty())
         std::fprintf(stderr, "frontline: warning: %s rendered at %.0f%% detail: %zu tiles still missing\n",
                      path.c_str(), ready.progress * 100.0, ready.missing.size());

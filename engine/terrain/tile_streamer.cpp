@@ -565,6 +565,7 @@ Readiness TileStreamer::readiness() const {
     }
     r.progress = m->needed.empty() ? 1.0 : double(done) / double(m->needed.size());
     r.resolved = r.missing.empty() && r.failed.empty();
+    r.drawn = m->draws.size();
     return r;
 }
 

@@ -81,6 +81,9 @@ struct Readiness {
     double progress = 0;                           // fraction of needed tiles at full detail, 0..1
     std::vector<TileId> missing;                   // needed tiles not yet resident at their own level
     std::vector<std::pair<TileId, Error>> failed;  // tiles that will not come (errors name source and tile)
+    // Tiles the last update() drew. 0 once resolved means the source has nothing where the camera looks
+    // (wrong place, wrong file): the caller must say so rather than show an empty sky as if it were right.
+    size_t drawn = 0;
 };
 
 struct FrameClock {
