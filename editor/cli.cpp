@@ -39,6 +39,8 @@ std::string usage() {
            "                        Kandahar GMTED2010)\n"
            "  --story FILE          the story drawn over the terrain (default: the embedded Spin Boldak 2021\n"
            "                        story); `none` for terrain alone\n"
+           "  --strict              a story key that looks like a typo of a known one (\"stauts\") is an error,\n"
+           "                        not a warning\n"
            "  --device N            Vulkan device index (see `frontline devices`)\n"
            "  --exaggeration X      vertical exaggeration (default 2)\n"
            "  --sun AZ,EL           sun azimuth and elevation in degrees (default 250,30)\n"
@@ -73,6 +75,10 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         if (a == "--no-labels") {
             cmd.common.settings.labels = false;
+            continue;
+        }
+        if (a == "--strict") {
+            cmd.common.scene.strict = true;
             continue;
         }
         if (a == "--no-borders") {

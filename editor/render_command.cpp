@@ -27,6 +27,7 @@ Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
     auto scene = story::loadScene(common.scene);
     if (!scene) return scene.error();
     s->scene = std::move(scene).value();
+    for (const std::string& w : s->scene.warnings) std::fprintf(stderr, "frontline: warning: %s\n", w.c_str());
     gpu::ContextOptions opts = gpu::ContextOptions::fromEnvironment();
     opts.deviceIndex = common.deviceIndex;
     auto ctx = gpu::Context::create(opts);

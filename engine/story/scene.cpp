@@ -1,4 +1,6 @@
 #include "story/scene.h"
+
+#include "story/key_check.h"
 #include "core/paths.h"
 
 namespace fl::story {
@@ -32,6 +34,9 @@ Result<Scene> loadScene(const SceneOptions& options) {
     if (!options.storyPath.empty()) {
         auto story = loadStory(options.storyPath);
         if (!story) return story.error();
+        scene.warnings = nearMissKeyWarnings(*story, options.storyPath);
+        if (options.strict)
+            if (auto st = failOnWarnings(scene.warnings); !st) return st.error();
         scene.story = std::move(story).value();
     }
     if (!options.terrain.empty()) {

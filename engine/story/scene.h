@@ -36,6 +36,9 @@ struct SceneOptions {
     // README). Empty: draw the DEM grid itself (no streaming; for tests of the plain grid path).
     std::string terrain = paths::sampleTerrain();
     terrain::TileSourceOptions terrainSource;  // --encoding, HTTP settings
+    // --strict: a story key that is a near miss of a known one ("stauts") fails the load instead of being a
+    // warning in Scene::warnings. Default off: unknown keys are kept for forward compatibility.
+    bool strict = false;
 
 };
 
@@ -49,6 +52,8 @@ struct Scene {
     // drape on the tiles (issue 5).
     std::shared_ptr<terrain::TileSource> terrain;
     std::optional<Story> story;
+    // Suspicious but not wrong (near-miss keys in the story, naming file, feature and key): the host prints them.
+    std::vector<std::string> warnings;
 
     const terrain::GeoidModel* geoidModel() const { return geoid ? &*geoid : nullptr; }
     // EGM96 undulation (m) at lat/lon; 0 without a geoid.
