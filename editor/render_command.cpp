@@ -53,8 +53,8 @@ Status renderTo(Session& s, const story::CameraSpec& camera, const RenderOptions
     const CameraPose pose = story::toPose(camera, s.scene.geoidModel());
     const output::ImageRgba8 image = s.renderer->render(pose, ro.size.width, ro.size.height, common.settings);
     const terrain::Readiness& ready = s.renderer->lastReadiness();
-    for (const auto& [tile, error] : ready.failed)
-        std::fprintf(stderr, "frontline: warning: %s (drawn from a coarser tile)\n", error.message.c_str());
+    for (const std::string& line : terrain::describeFailures(ready))
+        std::fprintf(stderr, "frontline: warning: %s\n", line.c_str());
     if (s.scene.terrain && ready.resolved && ready.drawn == 0) {
         const auto& info = s.scene.terrain->info();
         std::fprintf(stderr,

@@ -86,6 +86,11 @@ struct Readiness {
     size_t drawn = 0;
 };
 
+// The warnings a still prints about failed tiles: the first `listed` errors as they are, then one line that
+// counts the rest by reason ("and 348 more tiles failed (HTTP 404 Not Found: 348)"). A server probed outside
+// its coverage used to print one line per tile, hundreds of them. Empty when nothing failed.
+std::vector<std::string> describeFailures(const Readiness& readiness, size_t listed = 3);
+
 struct FrameClock {
     uint64_t frame = 0;      // number of the frame being prepared (monotonic)
     uint64_t completed = 0;  // every frame <= this one has finished on the GPU (pages it used are free)
