@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -51,7 +52,14 @@ Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
 Status renderTo(Session& s, const story::CameraSpec& camera, const RenderOptions& ro, const CommonOptions& common,
                 const std::string& path) {
     const CameraPose pose = story::toPose(camera, s.scene.geoidModel());
-    const output::ImageRgba8 image = s.renderer->render(pose, ro.size.width, ro.size.height, common.settings);
+    render::RenderSettings settings = common.settings;
+    if (s.scene.story && !std::isnan(settings.storyTime)) {
+        const auto clamped = story::clampToStoryClock(s.scene.story->clock, settings.storyTime,
+                                                      "\"" + s.scene.story->title + "\"");
+        if (clamped.warning) std::fprintf(stderr, "frontline: warning: %s\n", clamped.warning->c_str());
+        settings.storyTime = clamped.time;
+    }
+    const output::ImageRgba8 image = s.renderer->render(pose, ro.size.width, ro.size.height, settings);
     const terrain::Readiness& ready = s.renderer->lastReadiness();
     for (const std::string& line : terrain::describeFailures(ready))
         std::fprintf(stderr, "frontline: warning: %s\n", line.c_str());

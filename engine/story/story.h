@@ -132,6 +132,15 @@ struct StoryClock {
 StoryTime storyTimeAt(const StoryClock& clock, double presentationSeconds);
 double presentationSecondsAt(const StoryClock& clock, StoryTime t);
 
+// A time asked for (--time) held to the story's clock. Outside it the map would show no areas and no caption,
+// as if nothing had happened, which on air is a wrong fact: the time is clamped to the nearer end, and
+// `warning` says what was asked, the story's range and the time used instead.
+struct ClampedStoryTime {
+    StoryTime time = 0;
+    std::optional<std::string> warning;  // set only when the time was clamped
+};
+ClampedStoryTime clampToStoryClock(const StoryClock& clock, StoryTime requested, const std::string& storyName);
+
 inline constexpr int kStoryVersion = 1;
 
 struct Story {
