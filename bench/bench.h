@@ -115,5 +115,8 @@ std::string terrainBenchUsage();
 // `frontline bench overlays ...` (bench_overlays.cpp).
 int runOverlaysBench(const std::vector<std::string>& args);
 std::string overlaysBenchUsage();
+// `frontline bench story ...` (bench_story.cpp): import and render cost against an area's vertex count.
+int runStoryBench(const std::vector<std::string>& args);
+std::string storyBenchUsage();
 
 }  // namespace fl::app

@@ -50,7 +50,7 @@ std::string benchUsage() {
            "                     local .pmtiles file\n"
            "  --encoding NAME    terrarium | mapbox, where the source cannot say\n"
            "\n" +
-           terrainBenchUsage() + "\n" + overlaysBenchUsage();
+           terrainBenchUsage() + "\n" + overlaysBenchUsage() + "\n" + storyBenchUsage();
 }
 
 struct BenchOptions {
@@ -483,7 +483,7 @@ int runStreaming(const BenchOptions& o) {
 int runBench(const Command& cmd) {
     const std::vector<std::string>& rest = cmd.rest;
     if (rest.empty()) {
-        printError("bench: missing benchmark (known: streaming, terrain, overlays; try `frontline bench --help`)");
+        printError("bench: missing benchmark (known: streaming, terrain, overlays, story; try `frontline bench --help`)");
         return kExitUsage;
     }
     for (const auto& a : rest)
@@ -493,8 +493,9 @@ int runBench(const Command& cmd) {
         }
     if (rest[0] == "terrain") return runTerrainBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
     if (rest[0] == "overlays") return runOverlaysBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
+    if (rest[0] == "story") return runStoryBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
     if (rest[0] != "streaming") {
-        printError("bench: unknown benchmark '" + rest[0] + "' (known: streaming, terrain, overlays)");
+        printError("bench: unknown benchmark '" + rest[0] + "' (known: streaming, terrain, overlays, story)");
         return kExitUsage;
     }
     auto options = parseBench(std::vector<std::string>(rest.begin() + 1, rest.end()));

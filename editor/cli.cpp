@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 
+#include "pyramid/pyramid_builder.h"
 #include "terrain/gdal_network.h"
 #include "story/story.h"
 
@@ -60,10 +61,16 @@ std::string usage() {
            "                        https://…/{z}/{x}/{y}.png, or any GDAL raster (default: the sample Kandahar "
            "pyramid)\n"
            "  --encoding NAME       terrarium | mapbox, where the terrain source cannot say\n"
+           "  --bounds W,S,E,N      where an XYZ directory or URL template has tiles, where it has no TileJSON\n"
+           "                        (tiles.json / metadata.json) saying so; no tile outside is requested\n"
+           "  --min-zoom N, --max-zoom N  zooms of an XYZ directory or URL template (default: its TileJSON's,\n"
+           "                        else 0..15)\n"
            "  --dem FILE            raster the lines and names are draped on, any GDAL format (default: the embedded\n"
            "                        Kandahar GMTED2010)\n"
            "  --story FILE          the story drawn over the terrain (default: the embedded Spin Boldak 2021\n"
            "                        story); `none` for terrain alone\n"
+           "  --strict              a story key that looks like a typo of a known one (\"stauts\") is an error,\n"
+           "                        not a warning\n"
            "  --device N            Vulkan device index (see `frontline devices`)\n"
            "  --exaggeration X      vertical exaggeration (default 2)\n"
            "  --sun AZ,EL           sun azimuth and elevation in degrees (default 250,30)\n"
@@ -102,6 +109,10 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             cmd.common.settings.labels = false;
             continue;
         }
+        if (a == "--strict") {
+            cmd.common.strict = true;
+            continue;
+        }
         if (a == "--no-borders") {
             cmd.common.settings.borders = false;
             continue;
@@ -121,7 +132,7 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         auto v = value(a);
         if (a != "--view" && a != "--camera" && a != "--size" && a != "--out" && a != "--dem" && a != "--device" &&
             a != "--terrain" && a != "--encoding" && a != "--exaggeration" && a != "--sun" && a != "--frames" &&
-            a != "--story" && a != "--time")
+            a != "--story" && a != "--time" && a != "--bounds" && a != "--min-zoom" && a != "--max-zoom")
             return Error{"unknown option '" + a + "' (try `frontline --help`)"};
         if (!v) return v.error();
         const std::string& s = *v;
@@ -170,6 +181,18 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
             auto t = story::parseStoryTime(s);
             if (!t) return Error{"--time: " + t.error().message};
             cmd.common.storyTime = *t;
+        } else if (a == "--bounds") {
+            auto b = parseDoubleList(s, 4, "--bounds");
+            if (!b) return b.error();
+            auto checked = pyramid::checkBbox({(*b)[0], (*b)[1], (*b)[2], (*b)[3]}, "--bounds");
+            if (!checked) return checked.error();
+            cmd.common.scene.terrainSource.bounds = *checked;
+        } else if (a == "--min-zoom" || a == "--max-zoom") {
+            auto z = parseDouble(s, a);
+            if (!z || *z < 0 || *z > terrain::kMaxTileZoom || *z != static_cast<int>(*z))
+                return Error{a + ": '" + s + "' is not a zoom 0.." + std::to_string(terrain::kMaxTileZoom)};
+            (a == "--min-zoom" ? cmd.common.scene.terrainSource.minZoom : cmd.common.scene.terrainSource.maxZoom) =
+                static_cast<int>(*z);
         } else if (a == "--sun") {
             auto sun = parseDoubleList(s, 2, "--sun");
             if (!sun) return sun.error();

@@ -30,6 +30,9 @@ struct CommonOptions {
     // The frame's switches; its look part is the defaults, replaced by the story's look and then by these
     // options where given (see lookFor()).
     render::RenderSettings settings;
+    // --strict: a story key that is a near miss of a known one ("stauts") fails the load instead of being a
+    // warning. Default off: unknown keys are kept for forward compatibility.
+    bool strict = false;
     std::optional<double> exaggeration;              // --exaggeration
     std::optional<double> sunAzimuth, sunElevation;  // --sun AZ,EL
 };

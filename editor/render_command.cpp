@@ -32,6 +32,7 @@ Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
     if (!loaded) return loaded.error();
     s->scene = std::move(loaded->scene);
     s->document = std::move(loaded->document);
+    for (const std::string& w : loaded->warnings) std::fprintf(stderr, "frontline: warning: %s\n", w.c_str());
     gpu::ContextOptions opts = gpu::ContextOptions::fromEnvironment();
     opts.deviceIndex = common.deviceIndex;
     auto ctx = gpu::Context::create(opts);
@@ -54,8 +55,9 @@ Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
 
 // One line that says how much of the still is at full detail, whatever the outcome, so a log shows it.
 bool reportDetail(const terrain::Readiness& ready, const std::string& path) {
-    for (const auto& [tile, error] : ready.failed)
-        std::fprintf(stderr, "frontline: warning: %s (drawn from a coarser tile)\n", error.message.c_str());
+    // One summary per failure kind, not a line per tile (a server without the tiles gives hundreds).
+    for (const std::string& line : terrain::describeFailures(ready))
+        std::fprintf(stderr, "frontline: warning: %s\n", line.c_str());
     const bool full = ready.resolved && ready.failed.empty() && ready.missing.empty();
     std::string why;
     if (!ready.missing.empty()) why += std::to_string(ready.missing.size()) + " tiles still missing";
@@ -94,8 +96,27 @@ Result<bool> renderTo(Session& s, const scene::CameraSpec& camera, const RenderO
                       const CommonOptions& common, const std::string& path) {
     auto pose = scene::checkedPose(camera, s.scene.geoidModel(), describeCamera(camera));
     if (!pose) return pose.error();
-    const output::ImageRgba8 image = s.renderer->render(*pose, ro.size.width, ro.size.height, common.settings);
-    const bool full = reportDetail(s.renderer->lastReadiness(), path);
+    const document::Document* doc = s.document ? &*s.document : nullptr;
+    const render::RenderSettings settings = frameSettings(common, doc);
+    double storyTime = common.storyTime;
+    if (doc && !std::isnan(storyTime)) {
+        // Outside the story's clock nothing it tells is on screen: clamp and say so.
+        const auto clamped = story::clampToStoryClock(doc->story().clock, storyTime, "\"" + doc->story().title + "\"");
+        if (clamped.warning) std::fprintf(stderr, "frontline: warning: %s\n", clamped.warning->c_str());
+        storyTime = clamped.time;
+    }
+    const output::ImageRgba8 image = s.renderer->render({*pose, ro.size.width, ro.size.height, settings},
+                                                        frameContent(doc, storyTime, settings));
+    const terrain::Readiness& ready = s.renderer->lastReadiness();
+    if (s.scene.terrain && ready.resolved && ready.drawn == 0) {
+        const auto& info = s.scene.terrain->info();
+        std::fprintf(stderr,
+                     "frontline: warning: terrain %s covers none of the view (it covers lon %.4f..%.4f, lat "
+                     "%.4f..%.4f): %s shows no terrain\n",
+                     info.name.c_str(), info.bounds.west, info.bounds.east, info.bounds.south, info.bounds.north,
+                     path.c_str());
+    }
+    const bool full = reportDetail(ready, path);
     warnWithoutTerrainData(*s.renderer, ro, path);
     const std::filesystem::path p(path);
     std::error_code ec;

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "compose/compose.h"
+#include "story/key_check.h"
 
 namespace fl::app {
 
@@ -12,6 +13,9 @@ Result<StoryScene> loadStoryScene(const CommonOptions& common) {
     if (!common.storyPath.empty()) {
         auto doc = document::Document::load(common.storyPath);
         if (!doc) return doc.error();
+        out.warnings = story::nearMissKeyWarnings(doc->story(), common.storyPath);
+        if (common.strict)
+            if (Status s = story::failOnWarnings(out.warnings); !s) return s.error();
         out.document.emplace(std::move(doc).value());
     }
     return out;

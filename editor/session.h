@@ -16,6 +16,8 @@ namespace fl::app {
 struct StoryScene {
     scene::Scene scene;
     std::optional<document::Document> document;  // none with `--story none`
+    // Suspicious but not wrong (near-miss keys in the story, naming file, feature and key): the host prints them.
+    std::vector<std::string> warnings;
 };
 
 Result<StoryScene> loadStoryScene(const CommonOptions& common);

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "core/atomic_file.h"
+#include "story/key_check.h"
 #include "story/story.h"
 #include "story/story_geojson.h"
 
@@ -16,21 +17,32 @@ namespace fl::app {
 namespace {
 
 std::string storyUsage() {
-    return "usage: frontline story import-geojson FILE.geojson --into STORY.json\n"
+    return "usage: frontline story import-geojson FILE.geojson --into STORY.json [--strict]\n"
            "       frontline story export-geojson STORY.json --out FILE.geojson\n"
-           "       frontline story info STORY.json\n"
+           "       frontline story info STORY.json [--strict]\n"
            "\n"
            "import-geojson: merges polygons (area keyframes), lines and points (custom labels) drawn in a GIS into\n"
            "                the story, checks the result and saves it atomically; on any error the story is left\n"
            "                untouched. Feature properties are described in docs/story-format.md.\n"
            "export-geojson: writes every area keyframe, line and custom label as a GeoJSON FeatureCollection.\n"
-           "info:           title, factions, areas with their keyframes, lines, arrows and the time range.\n";
+           "info:           title, factions, areas with their keyframes, lines, arrows and the time range.\n"
+           "\n"
+           "Unknown keys are kept, but one that looks like a typo of a known key (\"stauts\", \"Status\", \"color\")\n"
+           "is a warning naming the file, the feature and the key; --strict makes it an error.\n";
 }
 
 struct Args {
     std::string input;
     std::optional<std::string> target;  // --into / --out
+    bool strict = false;                // --strict: near-miss keys are errors (import-geojson, info)
 };
+
+// Prints near-miss key warnings, or with --strict fails on them (the story is then not changed).
+Status reportWarnings(const std::vector<std::string>& warnings, bool strict) {
+    if (strict) return story::failOnWarnings(warnings);
+    for (const std::string& w : warnings) std::fprintf(stderr, "frontline: warning: %s\n", w.c_str());
+    return Ok{};
+}
 
 // One positional file and, if `flag` is set, that flag with a value. Usage errors come back as Error.
 Result<Args> parseArgs(const std::string& sub, const std::vector<std::string>& args, const char* flag) {
@@ -38,7 +50,9 @@ Result<Args> parseArgs(const std::string& sub, const std::vector<std::string>& a
     bool haveInput = false;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& s = args[i];
-        if (flag && s == flag) {
+        if (s == "--strict" && sub != "export-geojson") {
+            a.strict = true;
+        } else if (flag && s == flag) {
             if (i + 1 >= args.size()) return Error{std::string(flag) + " needs a file"};
             a.target = args[++i];
         } else if (s.rfind("--", 0) == 0) {
@@ -74,8 +88,14 @@ int runImport(const Args& a) {
         printError(text.error().message);
         return kExitError;
     }
-    if (auto merged = story::importGeoJson(*story, *text, a.input); !merged) {
+    auto merged = story::importGeoJson(*story, *text, a.input);
+    if (!merged) {
         printError(merged.error().message);
+        return kExitError;
+    }
+    // The imported features' keys only: the story's own are reported where it is read (`story info`, render).
+    if (auto st = reportWarnings(merged->warnings, a.strict); !st) {
+        printError(st.error().message + " (the story was not changed)");
         return kExitError;
     }
     // The merged story must read back as a valid file before it may replace the user's.
@@ -113,6 +133,10 @@ int runInfo(const Args& a) {
     auto loaded = story::loadStory(a.input);
     if (!loaded) {
         printError(loaded.error().message);
+        return kExitError;
+    }
+    if (auto st = reportWarnings(story::nearMissKeyWarnings(*loaded, a.input), a.strict); !st) {
+        printError(st.error().message);
         return kExitError;
     }
     const story::Story& s = *loaded;

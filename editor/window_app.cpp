@@ -372,6 +372,7 @@ int runWindow(const Command& cmd) {
         printError(loaded.error().message);
         return kExitError;
     }
+    for (const std::string& w : loaded->warnings) std::fprintf(stderr, "frontline: warning: %s\n", w.c_str());
     Glfw glfw;
     if (!glfw.ok) {
         printError("cannot open a window: no display (set DISPLAY, run under xvfb-run, or use `frontline render`)");

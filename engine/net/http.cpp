@@ -314,6 +314,16 @@ std::variant<HttpResponse, Failure> HttpClient::Impl::attempt(Connection& c, con
     curl_multi_remove_handle(c.multi, easy);
 
     if (aborted) return *aborted;
+    if (code != CURLE_OK && t.tooLarge && range && t.status == 200) {
+        // A 200 to a Range request is the whole file: the server ignores ranges (python3 -m http.server does).
+        // "body too large" would blame the file; say what happened and what to do instead.
+        const std::string size = t.contentLength ? std::to_string(*t.contentLength) + " bytes" : "its size unknown";
+        return Failure{Kind::BodyTooLarge, "the server ignored the Range request",
+                       "it answered 200 with the whole file (" + size + ", over the " +
+                           std::to_string(options.maxBodyBytes) +
+                           "-byte limit); use a server that supports HTTP range requests (nginx, Apache, S3, most "
+                           "CDNs; not python3 -m http.server), or download the file and open it locally"};
+    }
     if (code != CURLE_OK) return curlFailure(code, errorBuffer, t);
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);

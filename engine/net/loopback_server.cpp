@@ -147,6 +147,13 @@ size_t LoopbackHttpServer::requests(const std::string& path) const {
     return it == m_requestsByPath.end() ? 0 : it->second;
 }
 
+std::vector<std::string> LoopbackHttpServer::requestedPaths() const {
+    std::lock_guard lock(m_mutex);
+    std::vector<std::string> paths;
+    for (const auto& [path, count] : m_requestsByPath) paths.push_back(path);
+    return paths;
+}
+
 size_t LoopbackHttpServer::totalRequests() const {
     std::lock_guard lock(m_mutex);
     return m_totalRequests;

@@ -312,7 +312,11 @@ Result<PyramidBuildReport> buildPyramid(const PyramidBuildOptions& options) {
 
     PmtilesWriteOptions write;
     write.metadataJson = report.metadataJson;
-    write.minZoom = uint8_t(options.minZoom);
+    // The header's min zoom is where the tiles start: a small extent has none at the coarsest levels asked
+    // for (z0 of a 1 x 1 degree .hgt has no sample), and readers start their view from this zoom.
+    const auto firstWritten = std::find_if(report.levels.begin(), report.levels.end(),
+                                           [](const PyramidBuildReport::Level& l) { return l.tiles > 0; });
+    write.minZoom = uint8_t(firstWritten->zoom);
     write.maxZoom = uint8_t(maxZoom);
     write.bounds = options.contextMaxZoom ? context : bbox;
     if (auto st = writer.finish(options.outPath, write); !st) return st.error();

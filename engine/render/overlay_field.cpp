@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/log.h"
+#include "core/segment_grid.h"
 #include "gpu/check.h"
 #include "gpu/context.h"
 #include "gpu/pipeline.h"
@@ -33,18 +34,18 @@ glm::vec4 linearColour(glm::vec4 c) {
     return glm::vec4(srgbToLinear(glm::vec3(c)), c.a);
 }
 
-// The largest distance from a vertex of `a` to the boundary of `b` (Mercator). O(vertices x edges): story
-// keyframes have tens to hundreds of vertices, and it is computed once per keyframe pair.
+// The largest distance from a vertex of `a` to the boundary of `b` (Mercator), once per keyframe pair. Real
+// outlines have 10k..200k vertices: nearest edges come from a SegmentGrid of b's edges, not from all of them
+// (which took ~100 s a frame for a 192k-vertex district).
 double boundaryReach(const MercatorShape& a, const MercatorShape& b) {
+    std::vector<SegmentGrid::Segment> edges;
+    for (const auto& r : b.rings)
+        for (size_t i = 0; i < r.size(); ++i) edges.push_back({r[i], r[(i + 1) % r.size()]});
+    if (edges.empty()) return 0;
+    const SegmentGrid grid(edges);
     double reach = 0;
     for (const auto& ring : a.rings)
-        for (const glm::dvec2& p : ring) {
-            double best = 1e300;
-            for (const auto& r : b.rings)
-                for (size_t i = 0; i < r.size(); ++i)
-                    best = std::min(best, pointSegmentDistance(p, r[i], r[(i + 1) % r.size()]));
-            if (best < 1e300) reach = std::max(reach, best);
-        }
+        for (const glm::dvec2& p : ring) reach = std::max(reach, grid.nearestDistance(p));
     return reach;
 }
 
@@ -263,6 +264,31 @@ std::vector<CascadeWindow> cascadeWindows(glm::dvec2 focus, double texel0, uint3
     return w;
 }
 
+// Vertices nearer than this (texels) to the last vertex kept are dropped before binning. Every tile lists the
+// edges within the band (48 texels) of it, and every texel of the tile tests them all, so a 200k-vertex
+// district outline in a coarse cascade put all 200k edges in every tile: minutes a frame, quadratic in effect.
+// After the filter a tile holds O(band / tolerance) edges whatever the vertex count. Each dropped vertex lies
+// within the tolerance of a kept one, so the field moves by at most that much: invisible at a quarter texel.
+constexpr double kSimplifyTexels = 0.25;
+
+// `ring` in the cascade's texels, with vertices closer than kSimplifyTexels to the previous kept one dropped.
+// Open lines keep their last vertex (their end is drawn); closed rings drop a last vertex next to the first.
+template <typename ToTexel>
+void simplifyToTexels(const std::vector<glm::dvec2>& ring, const ToTexel& toTexel, bool open,
+                      std::vector<glm::dvec2>& out) {
+    out.clear();
+    const double tol2 = kSimplifyTexels * kSimplifyTexels;
+    auto far = [&](glm::dvec2 a, glm::dvec2 b) { return glm::dot(a - b, a - b) >= tol2; };
+    for (const glm::dvec2& p : ring) {
+        const glm::dvec2 t = toTexel(p);
+        if (out.empty() || far(t, out.back())) out.push_back(t);
+    }
+    if (ring.empty()) return;
+    const glm::dvec2 last = toTexel(ring.back());
+    if (open && out.back() != last) out.push_back(last);
+    if (!open && out.size() > 3 && !far(out.back(), out.front())) out.pop_back();
+}
+
 FieldBins binShape(const MercatorShape& shape, const CascadeWindow& window, uint32_t n, float bandTexels,
                    OverlayKind kind) {
     FieldBins b;
@@ -320,11 +346,13 @@ FieldBins binShape(const MercatorShape& shape, const CascadeWindow& window, uint
                 tiles[size_t(ty) * tilesX + tx].push_back(index);
             }
     };
+    std::vector<glm::dvec2> texels;
     for (const auto& ring : shape.rings) {
-        const size_t m = ring.size();
-        if (m == 1) addEdge(toTexel(ring[0]), toTexel(ring[0]));
-        for (size_t i = 0; i + 1 < m; ++i) addEdge(toTexel(ring[i]), toTexel(ring[i + 1]));
-        if (area && m >= 3) addEdge(toTexel(ring[m - 1]), toTexel(ring[0]));
+        simplifyToTexels(ring, toTexel, !area, texels);
+        const size_t m = texels.size();
+        if (m == 1) addEdge(texels[0], texels[0]);
+        for (size_t i = 0; i + 1 < m; ++i) addEdge(texels[i], texels[i + 1]);
+        if (area && m >= 3) addEdge(texels[m - 1], texels[0]);
     }
     b.tileRanges.reserve(tiles.size());
     for (const auto& list : tiles) {

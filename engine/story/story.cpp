@@ -3,8 +3,11 @@
 // ring geometry: story_rings.cpp.
 #include "story/story.h"
 
+#include <span>
+
 #include "core/atomic_file.h"
 #include "story/kept_json.h"
+#include "story/key_check.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -211,7 +214,7 @@ Easing getEasing(const json& obj, const std::string& where) {
 }
 
 // Checked before the copy: copying a value nested 200 000 deep overflowed the stack (kept_json.h).
-json extraKeys(const json& obj, std::initializer_list<const char*> known) {
+json extraKeys(const json& obj, std::span<const char* const> known) {
     json extra = json::object();
     for (auto it = obj.begin(); it != obj.end(); ++it)
         if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; })) {
@@ -405,7 +408,7 @@ Story storyFrom(const json& root) {
         auto p = parseFillPattern(pattern);
         if (!p) fail(w, "unknown pattern " + quote(pattern) + " (known: solid, hatched, dotted)");
         fa.pattern = *p;
-        fa.extra = extraKeys(f, {"id", "name", "legend", "colour", "pattern"});
+        fa.extra = extraKeys(f, keys::kFaction);
         story.factions.push_back(std::move(fa));
     }
     checkUnique(story.factions, "faction");
@@ -439,13 +442,13 @@ Story storyFrom(const json& root) {
             key.easing = getEasing(kj, kw);
             key.sources = sourcesFrom(getArray(kj, "sources", kw, false), kw);
             key.area = multiPolygonFrom(required(kj, "geometry", kw), kw);
-            key.extra = extraKeys(kj, {"time", "status", "easing", "sources", "geometry"});
+            key.extra = extraKeys(kj, keys::kKeyframe);
             if (!area.keyframes.empty() && !(key.time > area.keyframes.back().time))
                 fail(kw, "is not after keyframe " + std::to_string(k - 1) + " (" +
                              formatStoryTime(area.keyframes.back().time) + "): keyframes must be in time order");
             area.keyframes.push_back(std::move(key));
         }
-        area.extra = extraKeys(a, {"id", "faction", "name", "keyframes"});
+        area.extra = extraKeys(a, keys::kArea);
         story.areas.push_back(std::move(area));
     }
     checkUnique(story.areas, "area");
@@ -469,7 +472,7 @@ Story storyFrom(const json& root) {
             line.style.dashed = getBool(*style, "dashed", sw, false);
             line.style.casing = getBool(*style, "casing", sw, false);
         }
-        line.extra = extraKeys(l, {"id", "name", "kind", "coordinates", "style"});
+        line.extra = extraKeys(l, keys::kLine);
         story.lines.push_back(std::move(line));
     }
     checkUnique(story.lines, "line");
@@ -491,7 +494,7 @@ Story storyFrom(const json& root) {
         arrow.easing = getEasing(a, w);
         arrow.widthKm = getNumber(a, "widthKm", w, false, arrow.widthKm);
         if (!(arrow.widthKm > 0 && arrow.widthKm <= 500)) fail(w, "\"widthKm\" must be in (0, 500]");
-        arrow.extra = extraKeys(a, {"id", "faction", "label", "path", "start", "end", "easing", "widthKm"});
+        arrow.extra = extraKeys(a, keys::kArrow);
         story.arrows.push_back(std::move(arrow));
     }
     checkUnique(story.arrows, "arrow");
@@ -520,7 +523,7 @@ Story storyFrom(const json& root) {
         if (gid != std::floor(gid) || gid < 0 || gid > 9e15)
             fail(w, "\"geonameId\" must be a non-negative whole number");
         label.geonameId = int64_t(gid);
-        label.extra = extraKeys(l, {"id", "text", "textLocal", "lat", "lon", "priority", "kind", "geonameId"});
+        label.extra = extraKeys(l, keys::kLabel);
         story.labels.push_back(std::move(label));
     }
     checkUnique(story.labels, "label");
@@ -538,8 +541,7 @@ Story storyFrom(const json& root) {
         story.captions.push_back(std::move(cap));
     }
 
-    story.extra = extraKeys(root, {"version", "title", "description", "attribution", "disclaimer", "sources", "clock",
-                                   "legend", "factions", "areas", "lines", "arrows", "labels", "captions"});
+    story.extra = extraKeys(root, keys::kStory);
     if (auto problem = keptKeysProblem(story)) fail("", *problem);
     return story;
 }

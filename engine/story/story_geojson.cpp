@@ -1,5 +1,8 @@
 #include "story/story_geojson.h"
 
+#include <span>
+
+#include "story/key_check.h"
 #include "story/kept_json.h"
 
 #include <algorithm>
@@ -56,7 +59,7 @@ bool boolProp(const json& props, const char* key, bool fallback) {
 }
 
 // Checked before the copy: a property nested 200 000 deep overflowed the stack in the copy (kept_json.h).
-json extraProps(const json& props, std::initializer_list<const char*> known) {
+json extraProps(const json& props, std::span<const char* const> known) {
     json extra = json::object();
     for (auto it = props.begin(); it != props.end(); ++it)
         if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; })) {
@@ -109,7 +112,7 @@ void importArea(Story& story, const json& geometry, const json& props) {
     key.easing = *e;
     if (const json* sources = prop(props, "sources")) key.sources = orFail(sourcesFromJson(*sources));
     key.area = orFail(multiPolygonFromGeoJson(geometry));
-    key.extra = extraProps(props, {"frontline:kind", "area", "faction", "name", "time", "status", "easing", "sources"});
+    key.extra = extraProps(props, keys::kGeoJsonArea);
 
     const std::string faction = stringProp(props, "faction");
     const std::string name = stringProp(props, "name");
@@ -161,7 +164,7 @@ void importLines(Story& story, const json& geometry, const std::string& type, co
     line.style.dashed = boolProp(props, "dashed", false);
     line.style.casing = boolProp(props, "casing", false);
     line.extra =
-        extraProps(props, {"frontline:kind", "id", "name", "kind", "stroke", "stroke-width", "dashed", "casing"});
+        extraProps(props, keys::kGeoJsonLine);
     for (size_t k = 0; k < parts.size(); ++k) {
         LineFeature l = line;
         l.id = parts.size() == 1 ? id : id + "-" + std::to_string(k + 1);
@@ -191,7 +194,7 @@ void importLabel(Story& story, const json& geometry, const json& props, size_t i
     label.kind = "custom";
     label.lat = p.lat;
     label.lon = p.lon;
-    label.extra = extraProps(props, {"frontline:kind", "id", "name", "name_local", "priority"});
+    label.extra = extraProps(props, keys::kGeoJsonLabel);
     auto same =
         std::find_if(story.labels.begin(), story.labels.end(), [&](const Label& x) { return x.id == label.id; });
     if (same != story.labels.end())
@@ -200,7 +203,9 @@ void importLabel(Story& story, const json& geometry, const json& props, size_t i
         story.labels.push_back(std::move(label));
 }
 
-void importFeature(Story& story, const json& feature, size_t index) {
+// `warnings` gets the feature's near-miss property names ("Status" for "status"), prefixed with `where`.
+void importFeature(Story& story, const json& feature, size_t index, const std::string& where,
+                   std::vector<std::string>& warnings) {
     if (!feature.is_object()) fail(std::string("must be a GeoJSON Feature object, not ") + feature.type_name());
     auto type = feature.find("type");
     if (type == feature.end() || !type->is_string() || *type != "Feature") fail("is not a GeoJSON Feature");
@@ -225,13 +230,16 @@ void importFeature(Story& story, const json& feature, size_t index) {
     const bool linear = gt == "LineString" || gt == "MultiLineString";
     if (!kind.empty() && kind != "area" && kind != "line" && kind != "label")
         fail("unknown \"frontline:kind\" " + inQuotes(kind) + " (known: area, line, label)");
-    if (polygonal && (kind.empty() || kind == "area"))
+    if (polygonal && (kind.empty() || kind == "area")) {
         importArea(story, geometry, *props);
-    else if (linear && (kind.empty() || kind == "line"))
+        checkExtraKeys(*props, keys::kGeoJsonArea, where, warnings);
+    } else if (linear && (kind.empty() || kind == "line")) {
         importLines(story, geometry, gt, *props, index);
-    else if (gt == "Point" && (kind.empty() || kind == "label"))
+        checkExtraKeys(*props, keys::kGeoJsonLine, where, warnings);
+    } else if (gt == "Point" && (kind.empty() || kind == "label")) {
         importLabel(story, geometry, *props, index);
-    else if (!kind.empty() && (polygonal || linear || gt == "Point"))
+        checkExtraKeys(*props, keys::kGeoJsonLabel, where, warnings);
+    } else if (!kind.empty() && (polygonal || linear || gt == "Point"))
         fail("\"frontline:kind\" " + inQuotes(kind) + " does not fit a " + gt);
     else
         fail("geometry type " + inQuotes(gt) +
@@ -241,7 +249,7 @@ void importFeature(Story& story, const json& feature, size_t index) {
 
 }  // namespace
 
-Status importGeoJson(Story& story, std::string_view text, const std::string& fileName) {
+Result<GeoJsonImport> importGeoJson(Story& story, std::string_view text, const std::string& fileName) {
     json root;
     try {
         root = json::parse(text.begin(), text.end());
@@ -255,6 +263,7 @@ Status importGeoJson(Story& story, std::string_view text, const std::string& fil
     }
     if (!root.is_object()) return Error::inFile(fileName, "not a GeoJSON object");
     Story merged = story;  // all or nothing
+    GeoJsonImport report;
     size_t index = 0;
     const json* feature = nullptr;
     try {
@@ -262,14 +271,14 @@ Status importGeoJson(Story& story, std::string_view text, const std::string& fil
         if (type == root.end() || !type->is_string()) return Error::inFile(fileName, "not GeoJSON (no \"type\")");
         if (*type == "Feature") {
             feature = &root;
-            importFeature(merged, root, 0);
+            importFeature(merged, root, 0, fileName + ": " + describe(0, &root), report.warnings);
         } else if (*type == "FeatureCollection") {
             auto features = root.find("features");
             if (features == root.end() || !features->is_array())
                 return Error::inFile(fileName, "a FeatureCollection needs a \"features\" array");
             for (; index < features->size(); ++index) {
                 feature = &(*features)[index];
-                importFeature(merged, *feature, index);
+                importFeature(merged, *feature, index, fileName + ": " + describe(index, feature), report.warnings);
             }
         } else {
             return Error::inFile(fileName, "GeoJSON type " + inQuotes(type->get<std::string>()) +
@@ -283,7 +292,7 @@ Status importGeoJson(Story& story, std::string_view text, const std::string& fil
     // The story's own kept keys count too: together they are what the next save writes back.
     if (auto problem = keptKeysProblem(merged)) return Error::inFile(fileName, *problem);
     story = std::move(merged);
-    return Ok{};
+    return report;
 }
 
 std::string exportGeoJson(const Story& story) {

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "story/story.h"
@@ -21,7 +22,13 @@ namespace fl::story {
 // - Point: the custom label `id` with `name`, `name_local`, `priority`.
 // Other properties go to the feature's `extra` and come back on export. All or nothing: on error `story` is
 // unchanged, and the error names the file and the feature ("FILE: feature 3 (area "x"): ...").
-Status importGeoJson(Story& story, std::string_view geojson, const std::string& fileName);
+// Data problems are errors; what is only suspicious comes back as warnings, which the caller prints (or, with
+// `--strict`, turns into an error): a property name that is a near miss of a known one ("Status", "stauts"),
+// which would otherwise leave the keyframe at its default status in silence (story/key_check.h).
+struct GeoJsonImport {
+    std::vector<std::string> warnings;  // "FILE: feature 3 (area "x"): unknown key "Status" (did you mean ...)"
+};
+Result<GeoJsonImport> importGeoJson(Story& story, std::string_view geojson, const std::string& fileName);
 
 // RFC 7946 FeatureCollection: lon,lat order, closed rings, exterior rings counter-clockwise. Pretty-printed.
 std::string exportGeoJson(const Story& story);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/segment_grid.h"
 #include "story/story.h"
 
 namespace fl::story {
@@ -48,13 +49,35 @@ bool segmentsTouch(const LonLat& a, const LonLat& b, const LonLat& c, const LonL
            (o4 == 0 && onSegment(c, d, b));
 }
 
+// The closed edges of rings, in order (edge i of the first ring is segment i, and so on), for a SegmentGrid:
+// real outlines have 10k..200k vertices, so every pair (O(n^2)) is out of the question.
+std::vector<SegmentGrid::Segment> edgesOf(std::initializer_list<const Ring*> rings) {
+    std::vector<SegmentGrid::Segment> edges;
+    for (const Ring* r : rings)
+        for (size_t i = 0, n = r->size(); i < n; ++i) {
+            const LonLat &a = (*r)[i], &b = (*r)[(i + 1) % n];
+            edges.push_back({{a.lon, a.lat}, {b.lon, b.lat}});
+        }
+    return edges;
+}
+
+LonLat lonLat(glm::dvec2 v) {
+    return {v.x, v.y};
+}
+
 }  // namespace
 
 bool ringsTouch(const Ring& r, const Ring& s) {
-    for (size_t i = 0; i < r.size(); ++i)
-        for (size_t j = 0; j < s.size(); ++j)
-            if (segmentsTouch(r[i], r[(i + 1) % r.size()], s[j], s[(j + 1) % s.size()])) return true;
-    return false;
+    const std::vector<SegmentGrid::Segment> edges = edgesOf({&r, &s});
+    const uint32_t first = uint32_t(r.size());  // edges of s start here
+    bool touch = false;
+    SegmentGrid(edges).forEachCandidatePair([&](uint32_t i, uint32_t j) {
+        if ((i < first) == (j < first)) return true;  // both from the same ring
+        const auto &e = edges[i], &f = edges[j];
+        touch = segmentsTouch(lonLat(e.a), lonLat(e.b), lonLat(f.a), lonLat(f.b));
+        return !touch;
+    });
+    return touch;
 }
 
 std::string formatLonLat(const LonLat& p) {
@@ -66,19 +89,33 @@ std::string formatLonLat(const LonLat& p) {
 std::optional<EdgePair> findSelfIntersection(const Ring& r) {
     const size_t n = r.size();
     if (n < 3) return std::nullopt;
+    // The reported pair is the first in the order (i, then a spike at i before any j > i + 1, then j), so the
+    // message does not depend on how the candidates are found.
+    struct Found {
+        size_t i, rank;  // rank: 0 for a spike at i, else j
+        EdgePair pair;
+    };
+    std::optional<Found> first;
+    auto consider = [&](size_t i, size_t rank, EdgePair pair) {
+        if (!first || std::pair{i, rank} < std::pair{first->i, first->rank}) first = Found{i, rank, pair};
+    };
     for (size_t i = 0; i < n; ++i) {
-        const LonLat& a = r[i];
-        const LonLat& b = r[(i + 1) % n];
         // The adjacent edge i+1 shares b: it may only fold back onto edge i (a spike).
-        const LonLat& c = r[(i + 2) % n];
-        if (orient(a, b, c) == 0 && ((a.lon - b.lon) * (c.lon - b.lon) + (a.lat - b.lat) * (c.lat - b.lat)) > 0)
-            return EdgePair{i, (i + 1) % n};
-        for (size_t j = i + 2; j < n; ++j) {
-            if (i == 0 && j == n - 1) continue;  // adjacent through the closing point, checked above
-            if (segmentsTouch(a, b, r[j], r[(j + 1) % n])) return EdgePair{i, j};
+        const LonLat &a = r[i], &b = r[(i + 1) % n], &c = r[(i + 2) % n];
+        if (orient(a, b, c) == 0 && ((a.lon - b.lon) * (c.lon - b.lon) + (a.lat - b.lat) * (c.lat - b.lat)) > 0) {
+            consider(i, 0, EdgePair{i, (i + 1) % n});
+            break;  // no later i can come first
         }
     }
-    return std::nullopt;
+    const std::vector<SegmentGrid::Segment> edges = edgesOf({&r});
+    SegmentGrid(edges).forEachCandidatePair([&](uint32_t i, uint32_t j) {
+        if (j == i + 1 || (i == 0 && j == n - 1)) return true;  // adjacent: share a point by construction
+        if (first && first->i < i) return true;                 // cannot come before what was found
+        if (segmentsTouch(r[i], r[(i + 1) % n], r[j], r[(j + 1) % n])) consider(i, j, EdgePair{i, j});
+        return true;
+    });
+    if (!first) return std::nullopt;
+    return first->pair;
 }
 
 bool pointInRing(const Ring& r, const LonLat& p) {

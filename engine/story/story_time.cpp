@@ -164,4 +164,14 @@ double presentationSecondsAt(const StoryClock& clock, StoryTime t) {
     return std::clamp((t - clock.start) / (clock.end - clock.start), 0.0, 1.0) * clock.seconds;
 }
 
+ClampedStoryTime clampToStoryClock(const StoryClock& clock, StoryTime requested, const std::string& storyName) {
+    if (requested >= clock.start && requested <= clock.end) return {requested, std::nullopt};
+    const bool before = requested < clock.start;
+    const StoryTime used = before ? clock.start : clock.end;
+    return {used, "--time " + formatStoryTime(requested) + " is " + (before ? "before" : "after") + " the story " +
+                      storyName + " (" + formatStoryTime(clock.start) + " .. " + formatStoryTime(clock.end) +
+                      "), which would show no areas and no caption: clamped, rendering at its " +
+                      (before ? "start " : "end ") + formatStoryTime(used) + " instead"};
+}
+
 }  // namespace fl::story

@@ -47,11 +47,13 @@ Result<std::unique_ptr<TileSource>> openGdalTileSource(const std::string& raster
     info.name = rasterPath;
     info.kind = TileSourceKind::GdalRaster;
     info.encoding = HeightEncoding::Terrarium;  // irrelevant: fetch() returns heights, never PNG bytes
-    info.minZoom = 0;
     // One zoom past the native one: at the native zoom a tile pixel is 0.7..1.4 source pixels, so the next
     // zoom is the first where every source sample is resolved; deeper tiles would only interpolate, which the
     // renderer does as well by upsampling this one.
     info.maxZoom = std::min(mosaic.nativeZoom + 1, kMaxTileZoom);
+    // A small raster (a 1 x 1 degree .hgt) has no sample in a zoom 0 tile: every tile there would be empty,
+    // and the view would start from nothing. Start where its tiles have data.
+    info.minZoom = std::min(coarsestSampledZoom(mosaic.extent), info.maxZoom);
     info.bounds = mosaic.extent;
     info.attribution = !mosaic.attribution.empty()
                            ? mosaic.attribution

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "terrain/tile_source.h"
+#include "terrain/tile_selection.h"
+#include "terrain/tile_source_metadata.h"
 
 namespace fl::terrain {
 namespace {
@@ -135,6 +137,9 @@ public:
 
     TileFetch fetch(TileId tile, const CancelFlag& cancel) override {
         if (!isValid(tile) || tile.z < m_info.minZoom || tile.z > m_info.maxZoom) return TileFetch::missing();
+        // Outside the server's bounds (TileJSON or --bounds) there is nothing to ask for: every such request
+        // would be a 404 and a warning.
+        if (!overlaps(tileBounds(tile), m_info.bounds)) return TileFetch::missing();
         if (cancel.cancelled()) return TileFetch::cancelled();
         auto response = m_client->get(m_urls.expand(tile), std::nullopt, &cancel.flag());
         if (!response) {
@@ -158,24 +163,68 @@ private:
     std::shared_ptr<net::HttpClient> m_client;  // one per source: the in-flight cap is per server
 };
 
+// The server's TileJSON, where it has one: what it serves (bounds, zooms, encoding) instead of the whole
+// world at z0..15, which made a regional server answer hundreds of 404s. nullopt when there is none (any
+// failure to fetch counts as none: the tiles themselves will say what is wrong with the server); an Error
+// when there is one and it is malformed.
+struct FoundTileJson {
+    std::string url;
+    SourceMetadata metadata;
+};
+Result<std::optional<FoundTileJson>> fetchTileJson(net::HttpClient& client, const std::string& urlTemplate) {
+    for (const std::string& url : tileJsonUrls(urlTemplate)) {
+        auto response = client.get(url);
+        if (!response || response->status != 200) continue;
+        const auto& body = response->body;
+        auto parsed = parseSourceMetadata(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()), url);
+        if (!parsed) return parsed.error();
+        return std::optional<FoundTileJson>(FoundTileJson{url, std::move(*parsed)});
+    }
+    return std::optional<FoundTileJson>();
+}
+
 }  // namespace
+
+std::vector<std::string> tileJsonUrls(const std::string& urlTemplate) {
+    const size_t brace = urlTemplate.find('{');
+    const size_t slash = urlTemplate.rfind('/', brace);
+    if (brace == std::string::npos || slash == std::string::npos) return {};
+    const std::string folder = urlTemplate.substr(0, slash + 1);
+    return {folder + "tiles.json", folder + "metadata.json"};
+}
 
 Result<std::unique_ptr<TileSource>> openHttpXyzSource(const std::string& urlTemplate,
                                                       const TileSourceOptions& options) {
     auto urls = UrlTemplate::parse(urlTemplate);
     if (!urls) return urls.error();
-    if (!options.encoding) return Error{urlTemplate + ": an URL template needs --encoding terrarium|mapbox"};
+    auto client = std::make_shared<net::HttpClient>(options.http);
+    auto tileJson = fetchTileJson(*client, urlTemplate);
+    if (!tileJson) return tileJson.error();
+    const SourceMetadata metadata = *tileJson ? (*tileJson)->metadata : SourceMetadata{};
+    const std::string where =
+        *tileJson ? (*tileJson)->url : "the server (no tiles.json or metadata.json beside the tiles)";
+    auto encoding = chooseEncoding(metadata.encoding, options.encoding, urlTemplate, where);
+    if (!encoding) return encoding.error();
+
+    // Options (--bounds, --min-zoom/--max-zoom) win over the TileJSON, which wins over the whole world.
     TileSourceInfo info;
     info.name = urlTemplate;
     info.kind = TileSourceKind::XyzUrlTemplate;
-    info.encoding = *options.encoding;
-    info.minZoom = options.minZoom.value_or(0);
-    info.maxZoom = options.maxZoom.value_or(15);
+    info.encoding = *encoding;
+    info.minZoom = options.minZoom.value_or(metadata.minZoom.value_or(0));
+    info.maxZoom = options.maxZoom.value_or(metadata.maxZoom.value_or(15));
     if (info.minZoom < 0 || info.maxZoom > kMaxTileZoom || info.minZoom > info.maxZoom) {
         return Error{urlTemplate + ": zoom range " + std::to_string(info.minZoom) + ".." +
                      std::to_string(info.maxZoom) + " is not within 0.." + std::to_string(kMaxTileZoom)};
     }
-    auto client = std::make_shared<net::HttpClient>(options.http);
+    if (options.bounds)
+        info.bounds = *options.bounds;
+    else if (metadata.bounds)
+        info.bounds = *metadata.bounds;
+    info.tileSize = metadata.tileSize.value_or(kTileSize);
+    info.attribution = metadata.attribution;
+    info.synthesizedFromZoom = metadata.synthesizedFromZoom;
+    info.provenance = metadata.provenance;
     return std::unique_ptr<TileSource>(std::make_unique<HttpXyzSource>(std::move(info), std::move(*urls), client));
 }
 

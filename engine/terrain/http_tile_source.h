@@ -63,4 +63,9 @@ private:
     std::string m_text;
 };
 
+// Where a server keeps the TileJSON of an URL template, in the order tried: tiles.json, then metadata.json
+// (mb-util, tippecanoe) in the folder above the first templated segment (".../{z}/{x}/{y}.png" ->
+// ".../tiles.json"). openHttpXyzSource reads bounds, zooms, encoding and attribution from the first found.
+std::vector<std::string> tileJsonUrls(const std::string& urlTemplate);
+
 }  // namespace fl::terrain

@@ -45,6 +45,27 @@ TileBounds tileBounds(TileId tile) {
     return b;
 }
 
+namespace {
+// Pixel centres (at k + 0.5) in the global pixel interval [a, b].
+double centresIn(double a, double b) {
+    return std::max(0.0, std::floor(b - 0.5) - std::ceil(a - 0.5) + 1.0);
+}
+double mercatorRow(double lat) {  // 0 at the north edge of the square, 1 at the south
+    const double phi = std::clamp(lat, -kMaxMercatorLat, kMaxMercatorLat) / kDeg;
+    return (1.0 - std::asinh(std::tan(phi)) / std::numbers::pi) / 2.0;
+}
+}  // namespace
+
+int coarsestSampledZoom(const TileBounds& b, int size) {
+    for (int z = 0; z < kMaxTileZoom; ++z) {
+        const double n = std::ldexp(double(size), z);
+        const double x0 = (b.west + 180.0) / 360.0 * n, x1 = (b.east + 180.0) / 360.0 * n;
+        const double y0 = mercatorRow(b.north) * n, y1 = mercatorRow(b.south) * n;
+        if (centresIn(x0, x1) >= 2 && centresIn(y0, y1) >= 2) return z;
+    }
+    return kMaxTileZoom;
+}
+
 TileId tileAt(double lat, double lon, int z) {
     assert(z >= 0 && z <= kMaxTileZoom);
     z = std::clamp(z, 0, kMaxTileZoom);

@@ -47,6 +47,11 @@ TileId tileAt(double lat, double lon, int z);
 // areas, as in Terrarium/Terrain-RGB: pixel (0, 0) covers the tile's north-west corner.
 LatLon pixelCenter(TileId tile, int i, int j, int size = kTileSize);
 
+// The coarsest zoom at which `bounds` holds at least two pixel centres (of tiles `size` pixels across) in
+// each direction: below it a raster that small leaves no sample in any tile, so a source that covers only
+// `bounds` has no tile there. Sources report it as their minimum zoom; kMaxTileZoom if the bounds are empty.
+int coarsestSampledZoom(const TileBounds& bounds, int size = kTileSize);
+
 TileId parent(TileId tile);  // tile.z > 0
 // North-west, north-east, south-west, south-east; tile.z < kMaxTileZoom.
 std::array<TileId, 4> children(TileId tile);

@@ -80,6 +80,24 @@ struct Walker {
         return {};
     }
 
+    // A tile the source lacks although finer tiles inside its bounds may exist (a coarse root of a small
+    // source, or a foreign archive that starts deeper than its header says): look for data below it instead
+    // of leaving its whole area empty.
+    void visitBelowAbsent(TileId tile) {
+        ++out.visited;
+        if (tile.z >= options.maxZoom || tile.z >= kMaxTileZoom) return;
+        if (tile.z >= options.noCullBelowZoom &&
+            outsideFrustum(planes, tileBox(view, tile, rangeOf(tile)), view.view.eye))
+            return;
+        for (TileId c : children(tile)) {
+            if (!overlaps(tileBounds(c), options.bounds)) continue;
+            if (absent && absent(c))
+                visitBelowAbsent(c);
+            else
+                visit(c);
+        }
+    }
+
     void visit(TileId tile) {
         ++out.visited;
         const Box box = tileBox(view, tile, rangeOf(tile));
@@ -123,7 +141,11 @@ Selection selectTiles(const SelectionView& view, const SelectionOptions& options
     for (uint32_t y = nw.y; y <= se.y; ++y)
         for (uint32_t x = nw.x; x <= se.x; ++x) {
             const TileId t{uint8_t(z), x, y};
-            if (overlaps(tileBounds(t), options.bounds) && !(absent && absent(t))) w.visit(t);
+            if (!overlaps(tileBounds(t), options.bounds)) continue;
+            if (absent && absent(t))
+                w.visitBelowAbsent(t);
+            else
+                w.visit(t);
         }
     return std::move(w.out);
 }

@@ -75,9 +75,12 @@ struct TileSourceInfo {
 struct TileSourceOptions {
     // The height encoding where the source cannot say (directories, URL templates, foreign archives).
     std::optional<HeightEncoding> encoding;
-    // Zoom range of directory and URL-template sources, which cannot be discovered cheaply.
-    // Directories: scanned from their z folders when unset.
+    // Zoom range of directory and URL-template sources (--min-zoom, --max-zoom), which cannot be discovered
+    // cheaply. Unset: their TileJSON's, else directories scan their z folders and URL templates assume 0..15.
     std::optional<int> minZoom, maxZoom;
+    // Where a directory or URL-template source has tiles (--bounds W,S,E,N); nullopt = its TileJSON's
+    // "bounds", else the whole world. No tile outside is requested.
+    std::optional<TileBounds> bounds;
     net::HttpOptions http;  // timeouts, retries, requests in flight (HTTP sources only)
 };
 

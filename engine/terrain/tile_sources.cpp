@@ -354,7 +354,10 @@ Result<std::unique_ptr<TileSource>> openXyzDirectorySource(const std::string& di
                                             " are not a range within 0.." + std::to_string(kMaxTileZoom));
     info.minZoom = *minZoom;
     info.maxZoom = *maxZoom;
-    if (metadata.bounds) info.bounds = *metadata.bounds;
+    if (options.bounds)
+        info.bounds = *options.bounds;
+    else if (metadata.bounds)
+        info.bounds = *metadata.bounds;
     info.tileSize = metadata.tileSize.value_or(kTileSize);
     info.attribution = metadata.attribution;
     info.synthesizedFromZoom = metadata.synthesizedFromZoom;

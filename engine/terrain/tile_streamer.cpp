@@ -539,6 +539,40 @@ const std::vector<TileDraw>& TileStreamer::update(const SelectionView& view, Fra
     return m->draws;
 }
 
+namespace {
+// "URL: HTTP 404 Not Found (tile 3/5/6)" -> "HTTP 404 Not Found": the part that is the same for every tile.
+std::string failureReason(const std::string& message) {
+    const size_t scheme = message.find("://");
+    const size_t colon = message.find(": ", scheme == std::string::npos ? 0 : scheme + 3);
+    std::string reason = colon == std::string::npos ? message : message.substr(colon + 2);
+    if (const size_t tile = reason.rfind(" (tile "); tile != std::string::npos) reason.erase(tile);
+    return reason;
+}
+}  // namespace
+
+std::vector<std::string> describeFailures(const Readiness& readiness, size_t listed) {
+    std::vector<std::string> lines;
+    const auto& failed = readiness.failed;
+    for (size_t i = 0; i < failed.size() && i < listed; ++i)
+        lines.push_back(failed[i].second.message + " (drawn from a coarser tile)");
+    if (failed.size() <= listed) return lines;
+    std::vector<std::pair<std::string, size_t>> reasons;  // in order of first appearance
+    for (size_t i = listed; i < failed.size(); ++i) {
+        const std::string reason = failureReason(failed[i].second.message);
+        auto it = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == reason; });
+        if (it == reasons.end())
+            reasons.emplace_back(reason, 1);
+        else
+            ++it->second;
+    }
+    std::string line = "and " + std::to_string(failed.size() - listed) + " more tiles failed (";
+    for (size_t i = 0; i < reasons.size() && i < 3; ++i)
+        line += (i ? "; " : "") + reasons[i].first + ": " + std::to_string(reasons[i].second);
+    if (reasons.size() > 3) line += "; ...";
+    lines.push_back(line + "), drawn from coarser tiles");
+    return lines;
+}
+
 Readiness TileStreamer::readiness() const {
     // Resolved when every page the view can draw is resident with its whole border: from then on the frame
     // is a function of the view (see Impl::needed).
@@ -565,6 +599,7 @@ Readiness TileStreamer::readiness() const {
     }
     r.progress = m->needed.empty() ? 1.0 : double(done) / double(m->needed.size());
     r.resolved = r.missing.empty() && r.failed.empty();
+    r.drawn = m->draws.size();
     return r;
 }
 

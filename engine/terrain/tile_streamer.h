@@ -81,7 +81,15 @@ struct Readiness {
     double progress = 0;                           // fraction of needed tiles at full detail, 0..1
     std::vector<TileId> missing;                   // needed tiles not yet resident at their own level
     std::vector<std::pair<TileId, Error>> failed;  // tiles that will not come (errors name source and tile)
+    // Tiles the last update() drew. 0 once resolved means the source has nothing where the camera looks
+    // (wrong place, wrong file): the caller must say so rather than show an empty sky as if it were right.
+    size_t drawn = 0;
 };
+
+// The warnings a still prints about failed tiles: the first `listed` errors as they are, then one line that
+// counts the rest by reason ("and 348 more tiles failed (HTTP 404 Not Found: 348)"). A server probed outside
+// its coverage used to print one line per tile, hundreds of them. Empty when nothing failed.
+std::vector<std::string> describeFailures(const Readiness& readiness, size_t listed = 3);
 
 struct FrameClock {
     uint64_t frame = 0;      // number of the frame being prepared (monotonic)

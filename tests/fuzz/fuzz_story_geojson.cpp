@@ -26,7 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const fl::story::Story base = smallStory();
     fl::story::Story story = base;
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    if (!fl::story::importGeoJson(story, text, "fuzz.geojson").ok()) return 0;
+    auto imported = fl::story::importGeoJson(story, text, "fuzz.geojson");
+    if (!imported.ok()) return 0;
+    for (const std::string& w : imported->warnings)  // every near-miss warning names the file
+        if (w.rfind("fuzz.geojson: ", 0) != 0) std::abort();
     if (!fl::story::parseStory(fl::story::serializeStory(story), "merged.json").ok()) std::abort();
     fl::story::Story again = base;
     if (!fl::story::importGeoJson(again, fl::story::exportGeoJson(story), "export.geojson").ok()) std::abort();

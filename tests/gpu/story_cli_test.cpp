@@ -33,6 +33,29 @@ TEST(StoryCli, InfoDescribesTheDefaultStory) {
               std::string::npos);
 }
 
+// Issue 11 finding 2, as a user meets it: a typo in a keyframe key is a warning from `story info` and render,
+// and --strict makes it an error (exit 1) naming the file, the feature and the key.
+TEST(StoryCli, NearMissKeysWarnAndStrictFails) {
+    const fs::path dir = tempDir();
+    const fs::path story = dir / "typo.json";
+    std::string text = slurp(kStory);
+    const size_t at = text.find("\"status\"");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 8, "\"stauts\"");
+    std::ofstream(story) << text;
+
+    CliRun r = runFrontline("story info " + q(story));
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("frontline: warning: " + story.string() + ": area \""), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("unknown key \"stauts\" (did you mean \"status\"?)"), std::string::npos) << r.err;
+
+    expectOneLineError(runFrontline("story info " + q(story) + " --strict"), 1, "\"stauts\"");
+    expectOneLineError(runFrontline("render --story " + q(story) + " --strict --size 32x18 --out " +
+                                    q(dir / "strict.png")),
+                       1, "\"stauts\"");
+    EXPECT_FALSE(fs::exists(dir / "strict.png"));
+}
+
 TEST(StoryCli, ExportThenImportIsStable) {
     const fs::path dir = tempDir();
     const fs::path story = dir / "story copy.json", geojson = dir / "areas.geojson";

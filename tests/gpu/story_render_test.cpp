@@ -156,6 +156,27 @@ TEST(StoryRenderCli, RendersAStoryAtATime) {
     EXPECT_EQ(image->width, 320);
 }
 
+// Issue 11 finding 6: a --time before the story started rendered no areas and no caption with exit code 0.
+// It is clamped to the story's clock with a warning that says so: the picture is the one at the start.
+TEST(StoryRenderCli, TimeOutsideTheStoryIsClampedWithAWarning) {
+    const fs::path before = tempDir() / "before.png", start = tempDir() / "start.png", after = tempDir() / "after.png";
+    const std::string common = "render --view spin-boldak --size 160x90 --out '";
+    const auto r = runFrontline(common + before.string() + "' --time 2020-03-01");
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("frontline: warning: --time 2020-03-01T00:00:00Z is before the story"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("clamped, rendering at its start 2021-07-01T00:00:00Z instead"), std::string::npos) << r.err;
+    const auto s = runFrontline(common + start.string() + "' --time 2021-07-01T00:00Z");
+    EXPECT_EQ(s.exitCode, 0) << s.err;
+    EXPECT_EQ(s.err.find("clamped"), std::string::npos) << s.err;
+    auto a = output::readPng(before.string()), b = output::readPng(start.string());
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->pixels, b->pixels) << "the clamped frame is the frame at the story's start";
+    const auto late = runFrontline(common + after.string() + "' --time 2030-01-01");
+    EXPECT_EQ(late.exitCode, 0) << late.err;
+    EXPECT_NE(late.err.find("is after the story"), std::string::npos) << late.err;
+}
+
 TEST(StoryRenderCli, BadStoryAndTimeAreNamed) {
     const fs::path bad = tempDir() / "broken-story.json";
     std::ofstream(bad) << R"({"version": 1, "title": "x", "factions": 3})";

@@ -22,6 +22,7 @@
 #include "terrain/http_tile_source.h"
 #include "terrain/pmtiles.h"
 #include "terrain/tile_source.h"
+#include "terrain/tile_streamer.h"
 
 namespace fs = std::filesystem;
 using fl::net::ByteRange;
@@ -498,6 +499,31 @@ TEST(HttpByteSource, WorksWithAServerThatIgnoresRanges) {
     EXPECT_EQ(s.server.requests("/a.pmtiles"), 1u);  // downloaded once, then sliced
 }
 
+// Issue 11 finding 5: a large remote archive on a server that ignores Range (python3 -m http.server) failed
+// with "body too large (over the limit of maxBodyBytes)", which blames the file. Say what happened instead.
+TEST(HttpByteSource, ServerIgnoringRangesOnALargeArchiveSaysSoAndWhatToDo) {
+    std::vector<TileId> tiles;
+    Bytes archive = sampleArchive(&tiles);
+    Served s;
+    s.dir.write("big.pmtiles", archive);
+    s.server.setFault("/big.pmtiles", HttpFault{.ignoreRange = true});
+    fl::terrain::TileSourceOptions options;
+    options.http = fastOptions();
+    options.http.maxBodyBytes = archive.size() / 2;  // the archive is "large": over the limit
+    auto remote = fl::terrain::openRemotePmtilesSource(s.server.url("/big.pmtiles"), options);
+    ASSERT_FALSE(remote);
+    const std::string& m = remote.error().message;
+    EXPECT_NE(m.find(s.server.url("/big.pmtiles")), std::string::npos) << m;
+    EXPECT_NE(m.find("the server ignored the Range request"), std::string::npos) << m;
+    EXPECT_NE(m.find("answered 200 with the whole file (" + std::to_string(archive.size()) + " bytes"),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("supports HTTP range requests"), std::string::npos) << m;
+    EXPECT_NE(m.find("download the file"), std::string::npos) << m;
+    EXPECT_EQ(m.find("body too large"), std::string::npos) << m;
+    EXPECT_EQ(s.server.requests("/big.pmtiles"), 1u) << "final: not retried";
+}
+
 TEST(HttpByteSource, WrongContentRangeIsAnError) {
     Served s;
     s.server.setFault("/file.bin", HttpFault{.wrongContentRange = true});
@@ -636,7 +662,109 @@ TEST(HttpXyzSource, BadTemplatesAndMissingEncodingAreErrors) {
     auto noEncoding = fl::terrain::openHttpXyzSource("http://example.com/{z}/{x}/{y}.png", options);
     ASSERT_FALSE(noEncoding);
     EXPECT_EQ(noEncoding.error().message,
-              "http://example.com/{z}/{x}/{y}.png: an URL template needs --encoding terrarium|mapbox");
+              "http://example.com/{z}/{x}/{y}.png: the server (no tiles.json or metadata.json beside the tiles) "
+              "does not say its height encoding; pass --encoding terrarium|mapbox");
     auto notHttp = fl::terrain::openRemotePmtilesSource("/tmp/a.pmtiles", options);
     EXPECT_FALSE(notHttp);
+}
+
+// Issue 11 finding 4: a regional XYZ server was probed for the whole world at z0..15 (351 "HTTP 404" lines).
+// With a TileJSON beside the tiles, or --bounds / --max-zoom, nothing outside is ever requested.
+namespace {
+
+class NoGpu : public fl::terrain::TilePageUploader {
+public:
+    uint32_t pageCapacity() const override { return 256; }
+    void upload(uint32_t, const fl::terrain::TilePage&) override {}
+};
+
+// Streams an oblique view over southern Afghanistan that sees far beyond 66..67 E, 31..32 N.
+std::vector<std::string> pathsRequestedByAWideView(LoopbackHttpServer& server,
+                                                   const fl::terrain::TileSourceOptions& options) {
+    auto source = fl::terrain::openHttpXyzSource(server.url("/{z}/{x}/{y}.png"), options);
+    EXPECT_TRUE(source) << source.error().message;
+    if (!source) return {};
+    NoGpu gpu;
+    fl::terrain::TileStreamer streamer(std::shared_ptr<fl::terrain::TileSource>(std::move(*source)), gpu);
+    fl::terrain::SelectionView view;
+    view.frame = fl::geo::EnuFrame({31.5, 66.5, 0});
+    view.view = fl::computeView(view.frame, fl::CameraPose{30.0, 66.5, 400000, 0, -35, 60}, 640, 360);
+    for (uint64_t frame = 1; frame < 2000; ++frame) {
+        streamer.update(view, {frame, frame - 1});
+        if (streamer.readiness().resolved || (frame > 5 && streamer.idle())) break;
+        streamer.waitForProgress(std::chrono::milliseconds(5));
+    }
+    return server.requestedPaths();
+}
+
+bool tilePathInside(const std::string& path, fl::terrain::TileBounds bounds, int minZoom, int maxZoom) {
+    unsigned z = 0, x = 0, y = 0;
+    if (std::sscanf(path.c_str(), "/%u/%u/%u.png", &z, &x, &y) != 3) return true;  // not a tile (tiles.json)
+    const TileId t{uint8_t(z), x, y};
+    return int(z) >= minZoom && int(z) <= maxZoom && fl::terrain::overlaps(fl::terrain::tileBounds(t), bounds);
+}
+
+}  // namespace
+
+TEST(HttpXyzSource, TileJsonBoundsAndZoomsAreReadAndNothingOutsideIsRequested) {
+    TempDir dir;
+    writeTerrariumTiles(dir);
+    const std::string json = R"({"tilejson":"3.0.0","tiles":["/{z}/{x}/{y}.png"],"bounds":[66,31,67,32],)"
+                             R"("minzoom":1,"maxzoom":2,"encoding":"terrarium","attribution":"Test DEM"})";
+    dir.write("tiles.json", Bytes(json.begin(), json.end()));
+    LoopbackHttpServer server(dir.str());
+    fl::terrain::TileSourceOptions options;  // no --encoding: the TileJSON says it
+    options.http = fastOptions();
+    auto source = fl::terrain::openHttpXyzSource(server.url("/{z}/{x}/{y}.png"), options);
+    ASSERT_TRUE(source) << source.error().message;
+    EXPECT_EQ((*source)->info().minZoom, 1);
+    EXPECT_EQ((*source)->info().maxZoom, 2);
+    EXPECT_EQ((*source)->info().bounds.west, 66);
+    EXPECT_EQ((*source)->info().attribution, "Test DEM");
+    server.resetCounters();
+
+    const fl::terrain::TileBounds bounds{66, 31, 67, 32};
+    const auto paths = pathsRequestedByAWideView(server, options);
+    EXPECT_NE(std::find(paths.begin(), paths.end(), "/2/2/1.png"), paths.end()) << "the covered tile is loaded";
+    for (const std::string& p : paths) EXPECT_TRUE(tilePathInside(p, bounds, 1, 2)) << p << " is outside";
+}
+
+TEST(HttpXyzSource, BoundsAndMaxZoomOptionsStandInForAMissingTileJson) {
+    TempDir dir;
+    writeTerrariumTiles(dir);
+    LoopbackHttpServer server(dir.str());
+    fl::terrain::TileSourceOptions options = terrariumOptions();
+    const fl::terrain::TileBounds bounds{66, 31, 67, 32};
+    options.bounds = bounds;
+    options.maxZoom = 2;
+    const auto paths = pathsRequestedByAWideView(server, options);
+    EXPECT_NE(std::find(paths.begin(), paths.end(), "/2/2/1.png"), paths.end());
+    for (const std::string& p : paths) EXPECT_TRUE(tilePathInside(p, bounds, 0, 2)) << p << " is outside";
+    EXPECT_EQ(server.requests("/tiles.json"), 1u);  // looked for, not there
+}
+
+TEST(HttpXyzSource, MalformedTileJsonIsAnErrorNamingIt) {
+    TempDir dir;
+    const std::string json = R"({"bounds":[66,31,67],"encoding":"terrarium"})";
+    dir.write("tiles.json", Bytes(json.begin(), json.end()));
+    LoopbackHttpServer server(dir.str());
+    auto source = fl::terrain::openHttpXyzSource(server.url("/{z}/{x}/{y}.png"), terrariumOptions());
+    ASSERT_FALSE(source);
+    EXPECT_NE(source.error().message.find(server.url("/tiles.json")), std::string::npos) << source.error().message;
+    EXPECT_NE(source.error().message.find("bounds"), std::string::npos) << source.error().message;
+}
+
+TEST(TileStreamerReport, HundredsOfFailuresAreSummarised) {
+    fl::terrain::Readiness r;
+    for (uint32_t i = 0; i < 351; ++i)
+        r.failed.emplace_back(TileId{9, i, 7}, fl::Error{"http://127.0.0.1:8000/9/" + std::to_string(i) +
+                                                         "/7.png: HTTP 404 Not Found (tile 9/" + std::to_string(i) +
+                                                         "/7)"});
+    r.failed.emplace_back(TileId{9, 0, 8}, fl::Error{"http://127.0.0.1:8000/9/0/8.png: timed out (tile 9/0/8)"});
+    const auto lines = fl::terrain::describeFailures(r);
+    ASSERT_EQ(lines.size(), 4u);
+    EXPECT_EQ(lines[0], "http://127.0.0.1:8000/9/0/7.png: HTTP 404 Not Found (tile 9/0/7) (drawn from a coarser tile)");
+    EXPECT_EQ(lines[3], "and 349 more tiles failed (HTTP 404 Not Found: 348; timed out: 1), drawn from coarser tiles");
+    r.failed.resize(2);
+    EXPECT_EQ(fl::terrain::describeFailures(r).size(), 2u);
 }

@@ -109,6 +109,24 @@ TEST(StoryClock, MapsPresentationSecondsLinearlyAndClamps) {
     for (double s : {0.0, 3.3, 12.5, 20.0}) EXPECT_NEAR(presentationSecondsAt(clock, storyTimeAt(clock, s)), s, 1e-9);
 }
 
+TEST(StoryClock, TimesOutsideTheClockAreClampedAndSaySo) {
+    const StoryClock clock{at("2021-07-01"), at("2021-07-15T18:00Z"), 20};
+    const auto inside = clampToStoryClock(clock, at("2021-07-14T12:00Z"), "\"S\"");
+    EXPECT_EQ(inside.time, at("2021-07-14T12:00Z"));
+    EXPECT_FALSE(inside.warning);
+    EXPECT_FALSE(clampToStoryClock(clock, clock.end, "\"S\"").warning);
+    const auto before = clampToStoryClock(clock, at("2020-01-01"), "\"S\"");
+    EXPECT_EQ(before.time, clock.start);
+    ASSERT_TRUE(before.warning);
+    EXPECT_EQ(*before.warning,
+              "--time 2020-01-01T00:00:00Z is before the story \"S\" (2021-07-01T00:00:00Z .. 2021-07-15T18:00:00Z), "
+              "which would show no areas and no caption: clamped, rendering at its start 2021-07-01T00:00:00Z instead");
+    const auto after = clampToStoryClock(clock, at("2022-01-01"), "\"S\"");
+    EXPECT_EQ(after.time, clock.end);
+    ASSERT_TRUE(after.warning);
+    EXPECT_NE(after.warning->find("after the story"), std::string::npos);
+}
+
 TEST(StoryColour, HexRoundTrip) {
     auto c = parseHexColour("#c8102e");
     ASSERT_TRUE(c);

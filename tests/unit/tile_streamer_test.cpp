@@ -63,7 +63,7 @@ public:
         if (failAlways.count(toString(tile)))
             return TileFetch::failed(Error{m_info.name + " tile " + toString(tile) + ": HTTP 404 Not Found"}, false);
         if (attempt <= failFirstAttempts) return TileFetch::failed(Error{"fake: HTTP 503"}, true);
-        if (!overlaps(tileBounds(tile), m_info.bounds)) return TileFetch::missing();
+        if (!overlaps(tileBounds(tile), m_info.bounds) || tile.z < dataFromZoom) return TileFetch::missing();
         HeightTile t;
         t.heights.resize(size_t(kTileSize) * kTileSize);
         for (int j = 0; j < kTileSize; ++j)
@@ -90,6 +90,7 @@ public:
     int latencyMs = 0;
     int jitterMs = 0;
     int failFirstAttempts = 0;
+    int dataFromZoom = 0;  // coarser tiles are missing although minZoom says 0 (a small raster, a foreign archive)
     std::set<std::string> failAlways;
     std::atomic<int> m_peakConcurrent{0}, m_cancelSeen{0};
 
@@ -290,6 +291,38 @@ TEST(TileStreamer, ReachesFullDetailWithTheSourceHeights) {
             EXPECT_NEAR(page[size_t(j + 1) * kPageSize + i + 1], truthHeight(p.lat, p.lon), 1e-3);
         }
     }
+}
+
+// Issue 11 finding 1: a source whose coarsest tiles are missing (a 1 x 1 degree .hgt has no sample at z0)
+// used to draw nothing at all: the walk started from those tiles and stopped there.
+TEST(TileStreamer, SourceWhoseCoarseTilesAreMissingStillDraws) {
+    auto source = std::make_shared<FakeSource>(0, 11, TileBounds{66.0, 31.0, 67.0, 32.0});
+    source->dataFromZoom = 7;
+    FakeGpu gpu(512);
+    TileStreamer s(source, gpu);
+    const SelectionView view = makeView(31.5, 66.5, 60000, 0, -90);
+    uint64_t frame = 1;
+    ASSERT_GE(runUntilResolved(s, gpu, view, frame), 0) << "never resolved; missing " << s.readiness().missing.size();
+    EXPECT_GT(s.readiness().drawn, 0u);
+    for (const TileDraw& d : s.update(view, {frame, frame - 1})) EXPECT_GE(d.pageTile.z, 7) << toString(d.region);
+}
+
+TEST(TileStreamer, SourceOutsideTheViewDrawsNothingAndSaysSoThroughReadiness) {
+    auto source = std::make_shared<FakeSource>(7, 11, TileBounds{66.0, 31.0, 67.0, 32.0});
+    FakeGpu gpu(512);
+    TileStreamer s(source, gpu);
+    const SelectionView view = makeView(29.0, 62.0, 20000, 0, -90);
+    uint64_t frame = 1;
+    ASSERT_GE(runUntilResolved(s, gpu, view, frame), 0);
+    EXPECT_EQ(s.readiness().drawn, 0u);
+}
+
+TEST(TileId, CoarsestSampledZoomIsWhereASmallExtentHasPixelCentres) {
+    EXPECT_EQ(coarsestSampledZoom({-180, -kMaxMercatorLat, 180, kMaxMercatorLat}), 0);
+    const int z = coarsestSampledZoom({66.0, 31.0, 67.0, 32.0});  // one SRTM tile: ~1.4 degree pixels at z0
+    EXPECT_GE(z, 1);
+    EXPECT_LE(z, 3);  // 0.09 degree pixels at z2: ~11 across
+    EXPECT_EQ(coarsestSampledZoom({66.0, 31.0, 66.0, 31.0}), kMaxTileZoom);
 }
 
 TEST(TileStreamer, LoadsWhatTheViewNeedsAndLittleElse) {
