@@ -83,6 +83,8 @@ void drawStory(const std::string& title, render::RenderSettings& settings, compo
 
 PanelEdits drawPanel(const PanelInfo& info, render::RenderSettings& settings, compose::Playhead* playhead) {
     ImGui::SetNextWindowPos(ImVec2(12, 12), ImGuiCond_FirstUseEver);
+    // Below 720 lines the open panel would cover most of the picture (and its caption): start folded.
+    ImGui::SetNextWindowCollapsed(ImGui::GetMainViewport()->Size.y < 720, ImGuiCond_FirstUseEver);
     ImGui::Begin("Frontline", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
     drawStatus(info);
     ImGui::Separator();

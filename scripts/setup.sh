@@ -15,6 +15,7 @@ packages=(
   nlohmann-json3-dev                                                 # story files: JSON that keeps unknown keys
   xvfb xauth imagemagick                                             # the window tests without a display (screenshots)
   clang libclang-rt-14-dev                                           # sanitizers (ASan+UBSan), libFuzzer
+  clang-format                                                       # the style check in CI (scripts/format.sh)
 )
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: Release build (unit + GPU tests on lavapipe with validation layers), then the
+# The whole test suite: the clang-format check, a Release build (unit + GPU tests on lavapipe with validation layers), then the
 # unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/format.sh --check
 scripts/build.sh release
 (cd build && ctest --output-on-failure -j 2)
 scripts/build.sh asan

@@ -163,3 +163,15 @@ TEST(Cli, CountsAndIndicesTooLargeForAnIntAreUsageErrors) {
     expectOneLineError(run("render --device 1e10"), 2, "--device: '1e10' is not a device index");
     expectOneLineError(run("render --device -1e300"), 2, "--device: '-1e300'");
 }
+
+TEST(Cli, HelpNamesEveryCommandAndBenchmark) {
+    const CliRun top = run("--help");
+    EXPECT_EQ(top.exitCode, 0) << top.err;
+    for (const char* word : {"window", "render", "views", "devices", "tiles", "story", "bench streaming",
+                             "bench terrain", "bench overlays", "bench story", "--story FILE", "--log-frames"})
+        EXPECT_NE(top.out.find(word), std::string::npos) << "`frontline --help` lacks " << word << "\n" << top.out;
+    const CliRun bench = run("bench --help");
+    EXPECT_EQ(bench.exitCode, 0) << bench.err;
+    for (const char* word : {"bench streaming", "bench terrain", "bench overlays", "bench story"})
+        EXPECT_NE(bench.out.find(word), std::string::npos) << "`frontline bench --help` lacks " << word;
+}
