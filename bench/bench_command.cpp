@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "bench.h"
-#include "core/paths.h"
 #include "commands.h"
 #include "core/camera.h"
+#include "core/paths.h"
 #include "net/loopback_server.h"
 #include "scene/scene.h"
 #include "scene/views.h"
@@ -483,7 +483,8 @@ int runStreaming(const BenchOptions& o) {
 int runBench(const Command& cmd) {
     const std::vector<std::string>& rest = cmd.rest;
     if (rest.empty()) {
-        printError("bench: missing benchmark (known: streaming, terrain, overlays, story; try `frontline bench --help`)");
+        printError(
+            "bench: missing benchmark (known: streaming, terrain, overlays, story; try `frontline bench --help`)");
         return kExitUsage;
     }
     for (const auto& a : rest)

@@ -9,19 +9,19 @@
 #include <vector>
 
 #include "bench.h"
+#include "bench_frame.h"
 #include "bench_timing.h"
 #include "commands.h"
+#include "compose/compose.h"
 #include "core/parse.h"
+#include "core/paths.h"
+#include "document/document.h"
 #include "gpu/context.h"
-#include "bench_frame.h"
 #include "render/overlay_field.h"
 #include "render/scene_renderer.h"
 #include "scene/scene.h"
-#include "compose/compose.h"
-#include "core/paths.h"
-#include "document/document.h"
-#include "story/story.h"
 #include "scene/views.h"
+#include "story/story.h"
 
 namespace fl::app {
 
@@ -167,8 +167,8 @@ int runOverlaysBench(const std::vector<std::string>& args) {
             TimedPass terrainPass{"terrain", o.frames,
                                   [&] { renderer.prepare(bench::BenchFrame::kSlot, view, terrainOnly); }, transfers,
                                   draw};
-            TimedPass storyPass{"story", o.frames,
-                                [&] { renderer.prepare(bench::BenchFrame::kSlot, view, withStory); }, transfers, draw};
+            TimedPass storyPass{"story", o.frames, [&] { renderer.prepare(bench::BenchFrame::kSlot, view, withStory); },
+                                transfers, draw};
             timeInterleaved(frame, {&terrainPass}, 1, clear);
             const render::OverlayFieldStats stillBefore = renderer.terrain()->overlays().stats();
             timeInterleaved(frame, {&storyPass}, 1, clear);

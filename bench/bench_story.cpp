@@ -18,12 +18,12 @@
 #include "bench.h"
 #include "bench_timing.h"
 #include "commands.h"
-#include "core/parse.h"
-#include "gpu/context.h"
-#include "render/offscreen.h"
 #include "compose/compose.h"
+#include "core/parse.h"
 #include "core/paths.h"
 #include "document/document.h"
+#include "gpu/context.h"
+#include "render/offscreen.h"
 #include "scene/scene.h"
 #include "scene/views.h"
 #include "story/story.h"
@@ -84,7 +84,8 @@ nlohmann::json outline(int n, double grow) {
     nlohmann::json ring = nlohmann::json::array();
     for (int i = 0; i <= n; ++i) {
         const double a = 2 * std::numbers::pi * (i % n) / n;
-        const double r = 0.12 * grow * (1 + 0.15 * std::sin(7 * a) + 0.04 * std::sin(97 * a) + 0.01 * std::sin(1201 * a));
+        const double r =
+            0.12 * grow * (1 + 0.15 * std::sin(7 * a) + 0.04 * std::sin(97 * a) + 0.01 * std::sin(1201 * a));
         ring.push_back({66.40 + r * std::cos(a) / std::cos(31.0 * std::numbers::pi / 180), 31.0 + r * std::sin(a)});
     }
     return {{"type", "Polygon"}, {"coordinates", {ring}}};

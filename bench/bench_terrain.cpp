@@ -17,14 +17,14 @@
 #include <vector>
 
 #include "bench.h"
-#include "core/paths.h"
+#include "bench_frame.h"
 #include "bench_timing.h"
 #include "commands.h"
 #include "core/camera.h"
 #include "core/parse.h"
+#include "core/paths.h"
 #include "gpu/context.h"
 #include "output/image.h"
-#include "bench_frame.h"
 #include "reference_passes.h"
 #include "render/scene_renderer.h"
 #include "scene/scene.h"

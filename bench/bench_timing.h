@@ -11,10 +11,10 @@
 
 #include <glm/vec4.hpp>
 
+#include "bench_frame.h"
 #include "core/camera.h"
 #include "core/parse.h"
 #include "core/result.h"
-#include "bench_frame.h"
 #include "render/scene_renderer.h"
 #include "scene/scene.h"
 #include "terrain/tile_streamer.h"

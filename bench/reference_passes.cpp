@@ -7,9 +7,9 @@
 #include "gpu/check.h"
 #include "gpu/context.h"
 #include "gpu/pipeline.h"
+#include "scene/scene.h"
 #include "shared/bench_types.h"
 #include "shared/gpu_types.h"
-#include "scene/scene.h"
 
 namespace fl::bench {
 

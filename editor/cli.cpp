@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "pyramid/pyramid_builder.h"
-#include "terrain/gdal_network.h"
 #include "story/story.h"
+#include "terrain/gdal_network.h"
 
 namespace fl::app {
 

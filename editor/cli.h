@@ -21,7 +21,8 @@ namespace fl::app {
 struct CommonOptions {
     scene::SceneOptions scene;
     int deviceIndex = -1;  // --device N
-    bool allowNetwork = false;  // --allow-network: GDAL inputs may reach the network from inside (README); main() applies it
+    bool allowNetwork =
+        false;  // --allow-network: GDAL inputs may reach the network from inside (README); main() applies it
     // The story drawn over the terrain (`--story FILE`; "" = none, `--story none`): control areas, fronts,
     // routes, arrows, its labels (which replace the scene's markers) and the caption, legend and attribution.
     std::string storyPath = paths::asset("stories/spin-boldak-2021.json");
@@ -48,7 +49,7 @@ struct RenderOptions {
 };
 
 struct WindowOptions {
-    int frames = 0;  // --frames N: quit after N frames (smoke tests, screenshots); 0 = run until closed
+    int frames = 0;          // --frames N: quit after N frames (smoke tests, screenshots); 0 = run until closed
     bool logFrames = false;  // --log-frames: a line per frame on stderr, for scripts that wait on the window
 };
 

@@ -87,13 +87,15 @@ void warnWithoutTerrainData(render::OffscreenRenderer& r, const RenderOptions& r
         for (int i = 0; i < 5; ++i) pixels.push_back({(i + 0.5) * ro.size.width / 5, (j + 0.5) * ro.size.height / 5});
     for (const auto& hit : r.pick(pixels))
         if (hit && std::isfinite(hit->heightMsl)) return;
-    std::fprintf(stderr, "frontline: warning: %s shows no terrain data (the view looks at sky or beyond the elevation "
-                 "data's extent)\n", path.c_str());
+    std::fprintf(stderr,
+                 "frontline: warning: %s shows no terrain data (the view looks at sky or beyond the elevation "
+                 "data's extent)\n",
+                 path.c_str());
 }
 
 // The still's file is written whatever its detail (the warnings say why); the result says whether it is full.
-Result<bool> renderTo(Session& s, const scene::CameraSpec& camera, const RenderOptions& ro,
-                      const CommonOptions& common, const std::string& path) {
+Result<bool> renderTo(Session& s, const scene::CameraSpec& camera, const RenderOptions& ro, const CommonOptions& common,
+                      const std::string& path) {
     auto pose = scene::checkedPose(camera, s.scene.geoidModel(), describeCamera(camera));
     if (!pose) return pose.error();
     const document::Document* doc = s.document ? &*s.document : nullptr;
@@ -105,8 +107,8 @@ Result<bool> renderTo(Session& s, const scene::CameraSpec& camera, const RenderO
         if (clamped.warning) std::fprintf(stderr, "frontline: warning: %s\n", clamped.warning->c_str());
         storyTime = clamped.time;
     }
-    const output::ImageRgba8 image = s.renderer->render({*pose, ro.size.width, ro.size.height, settings},
-                                                        frameContent(doc, storyTime, settings));
+    const output::ImageRgba8 image =
+        s.renderer->render({*pose, ro.size.width, ro.size.height, settings}, frameContent(doc, storyTime, settings));
     const terrain::Readiness& ready = s.renderer->lastReadiness();
     if (s.scene.terrain && ready.resolved && ready.drawn == 0) {
         const auto& info = s.scene.terrain->info();

@@ -19,8 +19,7 @@ public:
     explicit StoryWatch(std::string path);
     // At most every `interval` of wall time (the watch is UI, never part of a frame): nullopt when the
     // file has not changed, else the newly read document or the error.
-    std::optional<Result<document::Document>> poll(
-        std::chrono::milliseconds interval = std::chrono::milliseconds(250));
+    std::optional<Result<document::Document>> poll(std::chrono::milliseconds interval = std::chrono::milliseconds(250));
     const std::string& path() const { return m_path; }
 
 private:

@@ -143,8 +143,13 @@ void installCallbacks(GLFWwindow* window, InputState& input) {
 class WindowApp {
 public:
     WindowApp(const Command& cmd, StoryScene loaded, GLFWwindow* window, gpu::Context& ctx)
-        : m_cmd(cmd), m_scene(std::move(loaded.scene)), m_doc(std::move(loaded.document)), m_window(window),
-          m_ctx(ctx), m_swapchain(ctx), m_orbit(m_scene) {}
+        : m_cmd(cmd),
+          m_scene(std::move(loaded.scene)),
+          m_doc(std::move(loaded.document)),
+          m_window(window),
+          m_ctx(ctx),
+          m_swapchain(ctx),
+          m_orbit(m_scene) {}
 
     Status init();
     int run();

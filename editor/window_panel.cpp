@@ -25,7 +25,8 @@ void drawStatus(const PanelInfo& info) {
         ImGui::Text("Caches: CPU %.0f/%.0f MiB  GPU %.0f/%.0f MiB", st.cpuBytes / 1048576.0, st.cpuBudget / 1048576.0,
                     st.gpuBytes / 1048576.0, st.gpuBudget / 1048576.0);
         const auto& source = streamer->sourceInfo();
-        ImGui::TextWrapped("Terrain: %s%s", source.attribution.empty() ? source.name.c_str() : source.attribution.c_str(),
+        ImGui::TextWrapped("Terrain: %s%s",
+                           source.attribution.empty() ? source.name.c_str() : source.attribution.c_str(),
                            source.synthesizedFromZoom && source.attribution.find("synthesized") == std::string::npos
                                ? "; synthesized detail"
                                : "");

@@ -8,8 +8,8 @@
 #include <functional>
 #include <vector>
 
-#include "render/overlay_field.h"
 #include "render/frame_content.h"
+#include "render/overlay_field.h"
 #include "render/screen_furniture.h"
 #include "story/story.h"
 #include "story/story_eval.h"

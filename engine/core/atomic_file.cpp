@@ -129,7 +129,7 @@ size_t removeStaleTemporaries(const std::string& path) {
 
 Status writeFileAtomically(const std::string& path, std::span<const uint8_t> bytes) {
     const fs::path target(resolveWriteTarget(path));
-    struct stat previous{};
+    struct stat previous {};
     const bool exists = ::stat(target.c_str(), &previous) == 0;
     if (exists && !S_ISREG(previous.st_mode)) return writeInPlace(target.string(), bytes);
     removeStaleTemporaries(target.string());
@@ -144,8 +144,7 @@ Status writeFileAtomically(const std::string& path, std::span<const uint8_t> byt
     // The data must be on disk before the rename makes it the file, or a crash could leave an empty one.
     if (st && ::fsync(fd) != 0) st = Error{why(errno)};
     if (::close(fd) != 0 && st) st = Error{why(errno)};
-    if (st && std::rename(temp.c_str(), target.c_str()) != 0)
-        st = Error{"cannot replace: " + why(errno)};
+    if (st && std::rename(temp.c_str(), target.c_str()) != 0) st = Error{"cannot replace: " + why(errno)};
     if (!st) {
         ::unlink(temp.c_str());
         return Error::inFile(path, "write failed (" + st.error().message + "); the previous file is unchanged");

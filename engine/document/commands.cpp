@@ -14,7 +14,10 @@ public:
     using Locate = std::function<Result<T*>(DocumentState&)>;
     using Check = std::function<Status(const T&)>;
     SetValue(std::string name, std::string mergeKey, Locate locate, T value, Check check = {})
-        : m_name(std::move(name)), m_key(std::move(mergeKey)), m_locate(std::move(locate)), m_check(std::move(check)),
+        : m_name(std::move(name)),
+          m_key(std::move(mergeKey)),
+          m_locate(std::move(locate)),
+          m_check(std::move(check)),
           m_after(std::move(value)) {}
 
     std::string name() const override { return m_name; }
@@ -94,7 +97,8 @@ Status checkArea(const std::string& areaId, story::MultiPolygon& area) {
 }  // namespace
 
 std::unique_ptr<Command> setLook(const Look& look) {
-    return makeSet<Look>("Look", "look", [](DocumentState& s) -> Result<Look*> { return &s.look; }, look);
+    return makeSet<Look>(
+        "Look", "look", [](DocumentState& s) -> Result<Look*> { return &s.look; }, look);
 }
 
 std::unique_ptr<Command> setFactionColour(std::string factionId, glm::vec4 srgb) {

@@ -17,26 +17,28 @@ Result<Look> lookFromJson(const nlohmann::json& j, const std::string& file) {
         if (!j.contains(key)) return Ok{};
         const auto& v = j.at(key);
         if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < lo || v.get<double>() > hi)
-            return Error::inFile(file, std::string("look: ") + key + ": expected a number in [" +
-                                           std::to_string(lo) + ", " + std::to_string(hi) + "]");
+            return Error::inFile(file, std::string("look: ") + key + ": expected a number in [" + std::to_string(lo) +
+                                           ", " + std::to_string(hi) + "]");
         out = v.get<double>();
         return Ok{};
     };
     auto flag = [&](const char* key, bool& out) -> Status {
         if (!j.contains(key)) return Ok{};
-        if (!j.at(key).is_boolean()) return Error::inFile(file, std::string("look: ") + key + ": expected true or false");
+        if (!j.at(key).is_boolean())
+            return Error::inFile(file, std::string("look: ") + key + ": expected true or false");
         out = j.at(key).get<bool>();
         return Ok{};
     };
-    for (Status s : {number("exaggeration", look.exaggeration, 0.1, 20), number("sunAzimuth", look.sunAzimuth, 0, 360),
-                     number("sunElevation", look.sunElevation, 0, 90),
-                     number("hazeDistance", look.hazeDistance, 1, 1e8), number("hillshade", look.hillshade, 0, 1),
-                     number("reliefShading", look.reliefShading, 0, 20), number("labelSize", look.labelSize, 0, 0.5),
-                     flag("borders", look.borders), flag("labels", look.labels), flag("furniture", look.furniture),
-                     flag("overlays", look.overlays)})
+    for (Status s :
+         {number("exaggeration", look.exaggeration, 0.1, 20), number("sunAzimuth", look.sunAzimuth, 0, 360),
+          number("sunElevation", look.sunElevation, 0, 90), number("hazeDistance", look.hazeDistance, 1, 1e8),
+          number("hillshade", look.hillshade, 0, 1), number("reliefShading", look.reliefShading, 0, 20),
+          number("labelSize", look.labelSize, 0, 0.5), flag("borders", look.borders), flag("labels", look.labels),
+          flag("furniture", look.furniture), flag("overlays", look.overlays)})
         if (!s) return s.error();
-    static const char* known[] = {"exaggeration", "sunAzimuth", "sunElevation", "hazeDistance", "hillshade",
-                                  "reliefShading", "labelSize", "borders", "labels", "furniture", "overlays"};
+    static const char* known[] = {"exaggeration", "sunAzimuth",    "sunElevation", "hazeDistance",
+                                  "hillshade",    "reliefShading", "labelSize",    "borders",
+                                  "labels",       "furniture",     "overlays"};
     for (const auto& [key, value] : j.items()) {
         bool ok = false;
         for (const char* k : known) ok = ok || key == k;
@@ -46,9 +48,9 @@ Result<Look> lookFromJson(const nlohmann::json& j, const std::string& file) {
 }
 
 nlohmann::json lookToJson(const Look& l) {
-    return {{"exaggeration", l.exaggeration}, {"sunAzimuth", l.sunAzimuth},     {"sunElevation", l.sunElevation},
-            {"hazeDistance", l.hazeDistance}, {"hillshade", l.hillshade},       {"reliefShading", l.reliefShading},
-            {"labelSize", l.labelSize},       {"borders", l.borders},           {"labels", l.labels},
+    return {{"exaggeration", l.exaggeration}, {"sunAzimuth", l.sunAzimuth}, {"sunElevation", l.sunElevation},
+            {"hazeDistance", l.hazeDistance}, {"hillshade", l.hillshade},   {"reliefShading", l.reliefShading},
+            {"labelSize", l.labelSize},       {"borders", l.borders},       {"labels", l.labels},
             {"furniture", l.furniture},       {"overlays", l.overlays}};
 }
 

@@ -68,7 +68,7 @@ public:
     size_t requests(const std::string& path) const;  // complete requests received for exactly this path
     size_t totalRequests() const;
     std::vector<std::string> requestedPaths() const;  // every path asked for at least once, sorted
-    int maxConcurrentRequests() const;  // most requests being answered at once since construction
+    int maxConcurrentRequests() const;                // most requests being answered at once since construction
     size_t connectionsAccepted() const { return m_connectionsAccepted.load(); }  // keep-alive reuse shows here
     void resetCounters();
 

@@ -54,9 +54,9 @@ VkFormat colorFormat(ColorTarget target) {
 OffscreenTarget::OffscreenTarget(gpu::Context& ctx, VkRenderPass pass, ColorTarget format, uint32_t width,
                                  uint32_t height)
     : m_format(format), m_width(width), m_height(height) {
-    m_color = gpu::Image(ctx, {width, height, colorFormat(format),
-                               VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                               VK_IMAGE_ASPECT_COLOR_BIT});
+    m_color = gpu::Image(
+        ctx, {width, height, colorFormat(format), VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+              VK_IMAGE_ASPECT_COLOR_BIT});
     m_depth = gpu::Image(ctx, {width, height, kDepthFormat,
                                VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
                                VK_IMAGE_ASPECT_DEPTH_BIT});

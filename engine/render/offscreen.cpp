@@ -4,8 +4,8 @@
 #include <cstring>
 #include <limits>
 
-#include "gpu/check.h"
 #include "core/log.h"
+#include "gpu/check.h"
 #include "gpu/context.h"
 #include "render/render_pass.h"
 #include "scene/scene.h"

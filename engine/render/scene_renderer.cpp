@@ -8,8 +8,8 @@
 #include "gpu/check.h"
 #include "gpu/context.h"
 #include "gpu/pipeline.h"
-#include "shared/gpu_types.h"
 #include "scene/scene.h"
+#include "shared/gpu_types.h"
 #include "terrain/terrain_mesh.h"
 #include "terrain/tile_streamer.h"
 
@@ -63,8 +63,9 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
     // Terrain streams (GPU-driven: TerrainRenderer); the regional DEM only drapes labels and answers
     // heights. Without a terrain source there is nothing to draw, and a blank frame would be a wrong one.
     if (!m_scene.terrain)
-        return Error{"the scene has no terrain source to draw (give --terrain SOURCE, or build the sample: "
-                     "`bash scripts/build.sh`)"};
+        return Error{
+            "the scene has no terrain source to draw (give --terrain SOURCE, or build the sample: "
+            "`bash scripts/build.sh`)"};
     // Borders: a Line layer of the overlay field (draped exactly, under any exaggeration).
     m_borderLayer.kind = OverlayKind::Line;
     m_borderLayer.style = OverlayStyle::border();
@@ -147,8 +148,8 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
     }
 
     m_layout = gpu::createPipelineLayout(m_ctx, {setLayout}, sizeof(DrawPush));
-    auto tiles = TerrainRenderer::create(m_ctx, m_scene.terrain, m_scene.geoidModel(), setLayout, renderPass,
-                                         slotCount, tileOptions);
+    auto tiles = TerrainRenderer::create(m_ctx, m_scene.terrain, m_scene.geoidModel(), setLayout, renderPass, slotCount,
+                                         tileOptions);
     if (!tiles) return tiles.error();
     m_tiles = std::move(tiles).value();
 

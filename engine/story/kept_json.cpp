@@ -56,7 +56,7 @@ KeptJsonExtent measureKeptJson(const json& value, const KeptJsonLimits& limits) 
         if (e.depth > limits.maxDepth || e.bytes > limits.maxBytesTotal) return e;
         if (v->is_object())
             for (auto it = v->begin(); it != v->end(); ++it) {
-                e.bytes += it.key().size() + 4;  // "key": 
+                e.bytes += it.key().size() + 4;  // "key":
                 stack.emplace_back(&it.value(), depth + 1);
             }
         else
@@ -73,9 +73,8 @@ std::optional<std::string> keptJsonProblem(const json& value, std::string_view k
         return named + " nests more than " + std::to_string(limits.maxDepth) +
                " levels deep (the limit for a value kept unread)";
     if (e.bytes > limits.maxBytesPerKey)
-        return named + " would be kept at " + (e.bytes > limits.maxBytesTotal ? "over " : "") +
-               megabytes(e.bytes) + " (the limit for a value kept unread is " + megabytes(limits.maxBytesPerKey) +
-               ")";
+        return named + " would be kept at " + (e.bytes > limits.maxBytesTotal ? "over " : "") + megabytes(e.bytes) +
+               " (the limit for a value kept unread is " + megabytes(limits.maxBytesPerKey) + ")";
     return std::nullopt;
 }
 

@@ -74,7 +74,8 @@ std::vector<std::string> nearMissKeyWarnings(const Story& story, const std::stri
     std::vector<std::string> w;
     const std::string file = fileName + ": ";
     checkExtraKeys(story.extra, keys::kStoryDocument, fileName + ": the story", w);
-    for (const Faction& f : story.factions) checkExtraKeys(f.extra, keys::kFaction, file + "faction \"" + f.id + "\"", w);
+    for (const Faction& f : story.factions)
+        checkExtraKeys(f.extra, keys::kFaction, file + "faction \"" + f.id + "\"", w);
     for (const ControlArea& a : story.areas) {
         const std::string area = file + "area \"" + a.id + "\"";
         checkExtraKeys(a.extra, keys::kArea, area, w);

@@ -19,9 +19,9 @@ struct Story;
 
 // The keys each object of the story file reads (docs/story-format.md); anything else is kept in `extra`.
 namespace keys {
-inline constexpr const char* kStory[] = {"version", "title",    "description", "attribution", "disclaimer",
-                                         "sources", "clock",    "legend",      "factions",    "areas",
-                                         "lines",   "arrows",   "labels",      "captions"};
+inline constexpr const char* kStory[] = {"version", "title",  "description", "attribution", "disclaimer",
+                                         "sources", "clock",  "legend",      "factions",    "areas",
+                                         "lines",   "arrows", "labels",      "captions"};
 // Top-level keys the story reader keeps as extras on purpose, for the document around it ("look":
 // document/document.h reads it): known, so never a near miss of anything.
 inline constexpr const char* kStoryDocument[] = {"version", "title",  "description", "attribution", "disclaimer",

@@ -13,8 +13,8 @@
 #include <glm/vec4.hpp>
 #include <nlohmann/json.hpp>
 
-#include "core/result.h"
 #include "core/lonlat.h"
+#include "core/result.h"
 
 namespace fl::story {
 

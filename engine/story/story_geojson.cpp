@@ -2,8 +2,8 @@
 
 #include <span>
 
-#include "story/key_check.h"
 #include "story/kept_json.h"
+#include "story/key_check.h"
 
 #include <algorithm>
 #include <cmath>
@@ -163,8 +163,7 @@ void importLines(Story& story, const json& geometry, const std::string& type, co
     if (!(line.style.widthPx > 0 && line.style.widthPx <= 100)) fail("property \"stroke-width\" must be in (0, 100]");
     line.style.dashed = boolProp(props, "dashed", false);
     line.style.casing = boolProp(props, "casing", false);
-    line.extra =
-        extraProps(props, keys::kGeoJsonLine);
+    line.extra = extraProps(props, keys::kGeoJsonLine);
     for (size_t k = 0; k < parts.size(); ++k) {
         LineFeature l = line;
         l.id = parts.size() == 1 ? id : id + "-" + std::to_string(k + 1);

@@ -99,7 +99,8 @@ Result<DemGrid> loadDem(const std::string& path, const DemImportOptions& options
     if (VSIStatL(gdalName(path).c_str(), &stat) != 0) return Error::inFile(path, "no such file");
     if (VSI_ISREG(stat.st_mode) && stat.st_size == 0) return Error::inFile(path, "is empty (0 bytes)");
 
-    GDALDatasetUniquePtr source(GDALDataset::Open(gdalName(path).c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+    GDALDatasetUniquePtr source(GDALDataset::Open(gdalName(path).c_str(),
+                                                  GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                                   demRasterDrivers(), nullptr, nullptr));
     if (!source) {
         // Some formats are directories (e.g. Arc/Info binary grids), so a directory is only refused here.

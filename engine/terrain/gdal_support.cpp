@@ -18,10 +18,21 @@ namespace {
 std::atomic<bool> g_networkAllowed{false};
 
 // GDAL's network file systems. Each is wrapped by a gate that refuses while the network is off.
-constexpr const char* kNetworkPrefixes[] = {
-    "/vsicurl/", "/vsicurl_streaming/", "/vsis3/",     "/vsis3_streaming/",  "/vsigs/",      "/vsigs_streaming/",
-    "/vsiaz/",   "/vsiaz_streaming/",   "/vsiadls/",   "/vsioss/",           "/vsioss_streaming/",
-    "/vsiswift/", "/vsiswift_streaming/", "/vsiwebhdfs/", "/vsihdfs/"};
+constexpr const char* kNetworkPrefixes[] = {"/vsicurl/",
+                                            "/vsicurl_streaming/",
+                                            "/vsis3/",
+                                            "/vsis3_streaming/",
+                                            "/vsigs/",
+                                            "/vsigs_streaming/",
+                                            "/vsiaz/",
+                                            "/vsiaz_streaming/",
+                                            "/vsiadls/",
+                                            "/vsioss/",
+                                            "/vsioss_streaming/",
+                                            "/vsiswift/",
+                                            "/vsiswift_streaming/",
+                                            "/vsiwebhdfs/",
+                                            "/vsihdfs/"};
 
 constexpr const char* kRefusal = "network access from inside a file is off (frontline --allow-network turns it on)";
 
@@ -59,8 +70,7 @@ private:
 
 // GDAL's own HTTP fetches (the HTTP, WMS and WCS drivers, and http:// names inside files): refused the same way.
 // Returning nullptr hands the request on to GDAL's usual fetch.
-CPLHTTPResult* gateHttpFetch(const char*, CSLConstList, GDALProgressFunc, void*, CPLHTTPFetchWriteFunc, void*,
-                             void*) {
+CPLHTTPResult* gateHttpFetch(const char*, CSLConstList, GDALProgressFunc, void*, CPLHTTPFetchWriteFunc, void*, void*) {
     if (g_networkAllowed) return nullptr;
     auto* result = static_cast<CPLHTTPResult*>(CPLCalloc(1, sizeof(CPLHTTPResult)));
     result->nStatus = 1;
@@ -73,7 +83,8 @@ void installNetworkGates() {
     for (const char* prefix : kNetworkPrefixes) {
         VSIFilesystemHandler* inner = VSIFileManager::GetHandler(prefix);
         // GetHandler falls back to the local file system for an unknown prefix: nothing to gate then.
-        if (inner && inner != VSIFileManager::GetHandler("/")) VSIFileManager::InstallHandler(prefix, new NetworkGate(inner));
+        if (inner && inner != VSIFileManager::GetHandler("/"))
+            VSIFileManager::InstallHandler(prefix, new NetworkGate(inner));
     }
     CPLHTTPSetFetchCallback(gateHttpFetch, nullptr);
 }
@@ -129,10 +140,10 @@ const char* const* demRasterDrivers() {
     // Elevation file formats only: no services (HTTP, WMS, WCS, WMTS, EEDAI…), no databases, no images that
     // are not heights by nature. VRT stays: mosaics of tiles are how DEMs ship; its sources are opened by GDAL
     // with every raster driver, which is why the network gate above does not depend on this list.
-    static const char* const kDrivers[] = {"GTiff", "COG",  "VRT",  "SRTMHGT", "AAIGrid", "GSAG",  "GSBG", "GS7BG",
-                                           "EHdr",  "ENVI", "HFA",  "USGSDEM", "DTED",    "netCDF", "BT",  "SAGA",
-                                           "ERS",   "XYZ",  "PNG",  "JP2OpenJPEG", "GPKG", "NITF", "RST",  "ISIS3",
-                                           "PDS4",  "KEA",  "HDF5", "Zarr",    "GTX", nullptr};  // GTX: PROJ's geoid grids
+    static const char* const kDrivers[] = {
+        "GTiff",   "COG",   "VRT",    "SRTMHGT", "AAIGrid", "GSAG", "GSBG", "GS7BG", "EHdr",        "ENVI", "HFA",
+        "USGSDEM", "DTED",  "netCDF", "BT",      "SAGA",    "ERS",  "XYZ",  "PNG",   "JP2OpenJPEG", "GPKG", "NITF",
+        "RST",     "ISIS3", "PDS4",   "KEA",     "HDF5",    "Zarr", "GTX",  nullptr};  // GTX: PROJ's geoid grids
     return kDrivers;
 }
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "terrain/tile_source.h"
 #include "terrain/tile_selection.h"
+#include "terrain/tile_source.h"
 #include "terrain/tile_source_metadata.h"
 
 namespace fl::terrain {
@@ -176,7 +176,8 @@ Result<std::optional<FoundTileJson>> fetchTileJson(net::HttpClient& client, cons
         auto response = client.get(url);
         if (!response || response->status != 200) continue;
         const auto& body = response->body;
-        auto parsed = parseSourceMetadata(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()), url);
+        auto parsed =
+            parseSourceMetadata(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()), url);
         if (!parsed) return parsed.error();
         return std::optional<FoundTileJson>(FoundTileJson{url, std::move(*parsed)});
     }

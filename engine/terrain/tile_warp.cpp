@@ -55,7 +55,8 @@ std::string mercatorWkt() {
 }
 
 GDALDatasetUniquePtr openRaster(const std::string& path) {
-    return GDALDatasetUniquePtr(GDALDataset::Open(gdalName(path).c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+    return GDALDatasetUniquePtr(GDALDataset::Open(gdalName(path).c_str(),
+                                                  GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                                   demRasterDrivers(), nullptr, nullptr));
 }
 

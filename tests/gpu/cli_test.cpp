@@ -128,8 +128,8 @@ TEST(Cli, AStillAtFullDetailSaysSoAndExitsZero) {
 TEST(Cli, ADegradedStillExitsThreeUnlessAllowed) {
     const fs::path terrain = terrainWithCorruptTiles();
     const fs::path out = tempDir() / "degraded.png";
-    const std::string args = "render --view spin-boldak --size 64x64 --terrain '" + terrain.string() + "' --out '" +
-                             out.string() + "'";
+    const std::string args =
+        "render --view spin-boldak --size 64x64 --terrain '" + terrain.string() + "' --out '" + out.string() + "'";
     const CliRun strict = run(args);
     EXPECT_EQ(strict.exitCode, 3) << strict.err;
     EXPECT_NE(strict.err.find("drawn from coarser tiles)"), std::string::npos) << strict.err;

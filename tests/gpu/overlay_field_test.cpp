@@ -9,12 +9,12 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "compose/story_overlay.h"
 #include "gpu/context.h"
 #include "output/image.h"
 #include "render/offscreen.h"
 #include "render/overlay_field.h"
 #include "render/overlay_field_reference.h"
-#include "compose/story_overlay.h"
 #include "story/arrow_geometry.h"
 #include "support/golden.h"
 #include "support/render_fixture.h"

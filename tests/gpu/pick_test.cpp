@@ -10,8 +10,8 @@
 #include <numbers>
 #include <optional>
 
-#include "gpu/context.h"
 #include "core/paths.h"
+#include "gpu/context.h"
 #include "render/offscreen.h"
 #include "scene/scene.h"
 #include "scene/views.h"

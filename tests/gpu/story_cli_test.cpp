@@ -50,9 +50,9 @@ TEST(StoryCli, NearMissKeysWarnAndStrictFails) {
     EXPECT_NE(r.err.find("unknown key \"stauts\" (did you mean \"status\"?)"), std::string::npos) << r.err;
 
     expectOneLineError(runFrontline("story info " + q(story) + " --strict"), 1, "\"stauts\"");
-    expectOneLineError(runFrontline("render --story " + q(story) + " --strict --size 32x18 --out " +
-                                    q(dir / "strict.png")),
-                       1, "\"stauts\"");
+    expectOneLineError(
+        runFrontline("render --story " + q(story) + " --strict --size 32x18 --out " + q(dir / "strict.png")), 1,
+        "\"stauts\"");
     EXPECT_FALSE(fs::exists(dir / "strict.png"));
 }
 

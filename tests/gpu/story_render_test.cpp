@@ -13,8 +13,8 @@
 #include "output/image.h"
 #include "render/offscreen.h"
 #include "scene/scene.h"
-#include "story/story.h"
 #include "scene/views.h"
+#include "story/story.h"
 #include "support/cli_run.h"
 #include "support/golden.h"
 

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include <gdal_utils.h>
 #include <gdal_priv.h>
+#include <gdal_utils.h>
 
 #include "net/loopback_server.h"
 #include "output/image.h"
@@ -38,10 +38,9 @@ std::string makeSrtmTile(const fs::path& dir) {
     GDALDatasetH src = GDALOpen(kDemAsset.c_str(), GA_ReadOnly);
     if (!src) return {};
     const double half = 0.5 / 1200;
-    const std::string w = fixed(66 - half), n = fixed(32 + half), e = fixed(67 + half),
-                      s = fixed(31 - half);
-    const char* argv[] = {"-of", "SRTMHGT", "-r", "bilinear", "-ot", "Int16", "-projwin", w.c_str(), n.c_str(),
-                          e.c_str(), s.c_str(), "-outsize", "1201", "1201", nullptr};
+    const std::string w = fixed(66 - half), n = fixed(32 + half), e = fixed(67 + half), s = fixed(31 - half);
+    const char* argv[] = {"-of",     "SRTMHGT", "-r",      "bilinear", "-ot",  "Int16", "-projwin", w.c_str(),
+                          n.c_str(), e.c_str(), s.c_str(), "-outsize", "1201", "1201",  nullptr};
     GDALTranslateOptions* options = GDALTranslateOptionsNew(const_cast<char**>(argv), nullptr);
     GDALDatasetH dst = GDALTranslate(out.c_str(), src, options, nullptr);
     GDALTranslateOptionsFree(options);
@@ -95,8 +94,8 @@ TEST(TilesCli, SourceOutsideTheViewIsReported) {
     const std::string hgt = makeSrtmTile(dir);
     ASSERT_FALSE(hgt.empty());
     const std::string out = (dir / "elsewhere.png").string();
-    const CliRun r = run("render --terrain '" + hgt + "' --camera 29.0,62.0,20000,0,-90 --story none --size 64x64 --out '" +
-                         out + "'");
+    const CliRun r = run("render --terrain '" + hgt +
+                         "' --camera 29.0,62.0,20000,0,-90 --story none --size 64x64 --out '" + out + "'");
     EXPECT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.err.find("covers none of the view"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("N31E066.hgt"), std::string::npos) << r.err;

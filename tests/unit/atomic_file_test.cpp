@@ -80,7 +80,8 @@ fl::output::ImageRgba8 noiseImage(int w, int h) {
 TEST_F(AtomicFile, AWriteKilledHalfwayLeavesThePreviousFileAndTheNextRunRemovesItsTemporary) {
     const fs::path target = m_dir / "out.txt";
     write(target, "previous");
-    ASSERT_TRUE(killedMidWrite(1000, [&] { (void)fl::writeFileAtomically(target.string(), std::string(100000, 'x')); }));
+    ASSERT_TRUE(
+        killedMidWrite(1000, [&] { (void)fl::writeFileAtomically(target.string(), std::string(100000, 'x')); }));
     EXPECT_EQ(read(target), "previous");
     EXPECT_EQ(entries(), 2u) << "the killed write's temporary is still there";
 
@@ -92,12 +93,12 @@ TEST_F(AtomicFile, AWriteKilledHalfwayLeavesThePreviousFileAndTheNextRunRemovesI
 TEST_F(AtomicFile, CleaningRemovesOnlyTemporariesOfOursWhoseProcessIsGone) {
     const fs::path target = m_dir / "story.json";
     write(target, "{}");
-    write(m_dir / ".story.json.frontline-tmp-1-0", "init's: pid 1 runs");       // a live process: kept
+    write(m_dir / ".story.json.frontline-tmp-1-0", "init's: pid 1 runs");        // a live process: kept
     write(m_dir / ".story.json.frontline-tmp-999999999-3", "dead");              // no such process: removed
     write(m_dir / ".story.json.tmp-999999999", "dead, named by an older save");  // removed
-    write(m_dir / ".story.json.frontline-tmp-x-1", "not our pattern");          // kept
-    write(m_dir / ".other.json.frontline-tmp-999999999-0", "another target's"); // kept
-    write(m_dir / "story.json.tmp", "the user's own file");                     // kept
+    write(m_dir / ".story.json.frontline-tmp-x-1", "not our pattern");           // kept
+    write(m_dir / ".other.json.frontline-tmp-999999999-0", "another target's");  // kept
+    write(m_dir / "story.json.tmp", "the user's own file");                      // kept
     EXPECT_EQ(fl::removeStaleTemporaries(target.string()), 2u);
     EXPECT_TRUE(fs::exists(m_dir / ".story.json.frontline-tmp-1-0"));
     EXPECT_FALSE(fs::exists(m_dir / ".story.json.frontline-tmp-999999999-3"));
@@ -110,7 +111,7 @@ TEST_F(AtomicFile, KeepsTheModeOfTheFileItReplaces) {
     write(target, "secret");
     ASSERT_EQ(::chmod(target.c_str(), 0600), 0);
     ASSERT_TRUE(fl::writeFileAtomically(target.string(), std::string_view("still secret")).ok());
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat(target.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0600u);
     EXPECT_EQ(read(target), "still secret");
@@ -156,7 +157,8 @@ TEST_F(AtomicFile, ATilesBuildKilledWhileWritingLeavesThePreviousArchive) {
     const fs::path target = m_dir / "region.pmtiles";
     auto archive = [](size_t tiles) {
         fl::terrain::PmtilesWriter w;
-        for (size_t i = 0; i < tiles; ++i) w.addTile({4, uint32_t(i % 16), uint32_t(i / 16)}, std::vector<uint8_t>(900, uint8_t(i)));
+        for (size_t i = 0; i < tiles; ++i)
+            w.addTile({4, uint32_t(i % 16), uint32_t(i / 16)}, std::vector<uint8_t>(900, uint8_t(i)));
         return w;
     };
     ASSERT_TRUE(archive(4).finish(target.string(), {}).ok());
@@ -179,7 +181,7 @@ TEST_F(AtomicFile, AStorySaveKeepsModeAndSymlink) {
     story.title = "U";
     ASSERT_TRUE(fl::story::saveStory(story, link.string()).ok());
     EXPECT_TRUE(fs::is_symlink(link));
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat(real.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0600u);
     EXPECT_NE(read(real).find("\"U\""), std::string::npos);

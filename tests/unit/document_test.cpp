@@ -214,7 +214,8 @@ TEST(Compose, RevisionFollowsEditsNotTheClockAlone) {
     EXPECT_NE(b.revision, a.revision);
     ASSERT_EQ(b.layers.size(), a.layers.size());
     bool recoloured = false;
-    for (size_t i = 0; i < a.layers.size(); ++i) recoloured = recoloured || b.layers[i].style.colour != a.layers[i].style.colour;
+    for (size_t i = 0; i < a.layers.size(); ++i)
+        recoloured = recoloured || b.layers[i].style.colour != a.layers[i].style.colour;
     EXPECT_TRUE(recoloured);
     // A morph moving with the time changes it too.
     const auto early = compose::compose(d, *story::parseStoryTime("2021-07-14T03:00:00Z"), look);

@@ -17,8 +17,7 @@ using namespace fl::terrain;
 
 namespace {
 
-const std::string kDem =
-    std::string(FRONTLINE_SOURCE_DIR) + "/assets/dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif";
+const std::string kDem = std::string(FRONTLINE_SOURCE_DIR) + "/assets/dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif";
 
 class GdalInputs : public ::testing::Test {
 protected:

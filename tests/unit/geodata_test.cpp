@@ -9,10 +9,10 @@
 #include "scene/geodata.h"
 
 namespace fs = std::filesystem;
+using fl::LonLat;
 using fl::scene::findPlace;
 using fl::scene::loadLines;
 using fl::scene::loadPlaces;
-using fl::LonLat;
 
 namespace {
 

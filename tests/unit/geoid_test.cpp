@@ -94,8 +94,8 @@ TEST(GeoidTest, APoseOutsideTheGeoidIsAnErrorNamingTheInput) {
     ASSERT_TRUE(spec);
     auto pose = fl::scene::checkedPose(*spec, &*crop, "--camera 40,58,1000,0,-30");
     ASSERT_FALSE(pose);
-    EXPECT_NE(pose.error().message.find("--camera 40,58,1000,0,-30: lat 40.0000, lon 58.0000 is outside the geoid grid " +
-                                        kGeoidAsset),
+    EXPECT_NE(pose.error().message.find(
+                  "--camera 40,58,1000,0,-30: lat 40.0000, lon 58.0000 is outside the geoid grid " + kGeoidAsset),
               std::string::npos)
         << pose.error().message;
     auto inside = fl::scene::checkedPose(*fl::scene::findView("spin-boldak"), &*crop, "view 'spin-boldak'");

@@ -757,9 +757,9 @@ TEST(HttpXyzSource, MalformedTileJsonIsAnErrorNamingIt) {
 TEST(TileStreamerReport, HundredsOfFailuresAreSummarised) {
     fl::terrain::Readiness r;
     for (uint32_t i = 0; i < 351; ++i)
-        r.failed.emplace_back(TileId{9, i, 7}, fl::Error{"http://127.0.0.1:8000/9/" + std::to_string(i) +
-                                                         "/7.png: HTTP 404 Not Found (tile 9/" + std::to_string(i) +
-                                                         "/7)"});
+        r.failed.emplace_back(TileId{9, i, 7},
+                              fl::Error{"http://127.0.0.1:8000/9/" + std::to_string(i) +
+                                        "/7.png: HTTP 404 Not Found (tile 9/" + std::to_string(i) + "/7)"});
     r.failed.emplace_back(TileId{9, 0, 8}, fl::Error{"http://127.0.0.1:8000/9/0/8.png: timed out (tile 9/0/8)"});
     const auto lines = fl::terrain::describeFailures(r);
     ASSERT_EQ(lines.size(), 4u);

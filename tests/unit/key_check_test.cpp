@@ -60,10 +60,12 @@ TEST(KeyCheck, StoryWarningsNameFileFeatureAndKeyAndKeepTheKey) {
     EXPECT_EQ(story->areas[0].keyframes[0].extra.at("stauts"), "contested");  // kept: forward compatibility
     const auto warnings = nearMissKeyWarnings(*story, "spin.json");
     ASSERT_EQ(warnings.size(), 2u) << joined(warnings);
-    EXPECT_EQ(warnings[0], "spin.json: faction \"taliban\": unknown key \"color\" (did you mean \"colour\"?); it is "
-                           "kept but has no effect");
-    EXPECT_EQ(warnings[1], "spin.json: area \"spin-boldak\" keyframe 2021-07-14T00:00:00Z: unknown key \"stauts\" "
-                           "(did you mean \"status\"?); it is kept but has no effect");
+    EXPECT_EQ(warnings[0],
+              "spin.json: faction \"taliban\": unknown key \"color\" (did you mean \"colour\"?); it is "
+              "kept but has no effect");
+    EXPECT_EQ(warnings[1],
+              "spin.json: area \"spin-boldak\" keyframe 2021-07-14T00:00:00Z: unknown key \"stauts\" "
+              "(did you mean \"status\"?); it is kept but has no effect");
     auto strict = failOnWarnings(warnings);
     ASSERT_FALSE(strict);
     EXPECT_NE(strict.error().message.find("\"color\""), std::string::npos);
@@ -72,8 +74,8 @@ TEST(KeyCheck, StoryWarningsNameFileFeatureAndKeyAndKeepTheKey) {
 }
 
 TEST(KeyCheck, UnknownValuesStayErrors) {
-    auto story = parseStory(storyWith({{"id", "taliban"}, {"name", "Taliban"}}, {{"status", "contestd"}}).dump(),
-                            "spin.json");
+    auto story =
+        parseStory(storyWith({{"id", "taliban"}, {"name", "Taliban"}}, {{"status", "contestd"}}).dump(), "spin.json");
     ASSERT_FALSE(story);
     EXPECT_NE(story.error().message.find("unknown status \"contestd\""), std::string::npos);
 }
@@ -81,15 +83,16 @@ TEST(KeyCheck, UnknownValuesStayErrors) {
 TEST(KeyCheck, GeoJsonImportWarnsForNearMissPropertiesNamingTheFeature) {
     auto base = parseStory(storyWith({{"id", "taliban"}, {"name", "Taliban"}}, json::object()).dump(), "s.json");
     ASSERT_TRUE(base) << base.error().message;
-    const json fc = {{"type", "FeatureCollection"},
-                     {"features",
-                      {{{"type", "Feature"},
-                        {"properties",
-                         {{"area", "spin-boldak"}, {"time", "2021-07-15"}, {"Status", "contested"}, {"fid", 7}}},
-                        {"geometry", square()}}}}};
+    const json fc = {
+        {"type", "FeatureCollection"},
+        {"features",
+         {{{"type", "Feature"},
+           {"properties", {{"area", "spin-boldak"}, {"time", "2021-07-15"}, {"Status", "contested"}, {"fid", 7}}},
+           {"geometry", square()}}}}};
     auto imported = importGeoJson(*base, fc.dump(), "qgis.geojson");
     ASSERT_TRUE(imported) << imported.error().message;
     ASSERT_EQ(imported->warnings.size(), 1u) << joined(imported->warnings);
-    EXPECT_EQ(imported->warnings[0], "qgis.geojson: feature 0 (area \"spin-boldak\"): unknown key \"Status\" (did you "
-                                     "mean \"status\"?); it is kept but has no effect");
+    EXPECT_EQ(imported->warnings[0],
+              "qgis.geojson: feature 0 (area \"spin-boldak\"): unknown key \"Status\" (did you "
+              "mean \"status\"?); it is kept but has no effect");
 }

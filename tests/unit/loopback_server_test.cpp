@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 using namespace fl::net;
 
 TEST(LoopbackRequest, ParsesTheRequestLineAndTheHeadersItUses) {
-    auto r = parseLoopbackRequest("GET /a/b.png?x=1 HTTP/1.1\r\nHost: h\r\nRange: bytes=0-9\r\nConnection: close\r\n\r\n");
+    auto r =
+        parseLoopbackRequest("GET /a/b.png?x=1 HTTP/1.1\r\nHost: h\r\nRange: bytes=0-9\r\nConnection: close\r\n\r\n");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->method, "GET");
     EXPECT_EQ(r->path, "/a/b.png");

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <limits>
 
+#include "compose/story_overlay.h"
 #include "render/overlay_field.h"
 #include "render/overlay_field_reference.h"
-#include "compose/story_overlay.h"
 #include "story/arrow_geometry.h"
 
 using namespace fl;

@@ -14,10 +14,10 @@
 #include <ogr_spatialref.h>
 #include <unistd.h>
 
+#include "pyramid/pyramid_builder.h"
 #include "terrain/dem.h"
 #include "terrain/height_codec.h"
 #include "terrain/pmtiles.h"
-#include "pyramid/pyramid_builder.h"
 #include "terrain/tile_source.h"
 
 namespace fs = std::filesystem;
