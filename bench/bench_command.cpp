@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "args.h"
 #include "bench.h"
 #include "commands.h"
 #include "core/camera.h"
@@ -310,27 +311,21 @@ private:
 
 Result<BenchOptions> parseBench(const std::vector<std::string>& args) {
     BenchOptions o;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--json") {
-            o.json = true;
-        } else if (a == "--quick") {
-            o.quick = true;
-        } else if (a == "--terrain" || a == "--encoding") {
-            if (i + 1 >= args.size()) return Error{a + " needs a value"};
-            const std::string& v = args[++i];
-            if (a == "--terrain") {
-                if (v.empty()) return Error{"--terrain needs a source"};
-                o.terrain = v;
-            } else {
-                auto e = terrain::parseEncoding(v);
-                if (!e) return Error{"--encoding: " + e.error().message};
-                o.source.encoding = *e;
-            }
-        } else {
-            return Error{"bench streaming: unknown option '" + a + "' (try `frontline bench --help`)"};
-        }
-    }
+    ArgParser p("bench streaming: ", "bench");
+    p.flag("--json", [&] { o.json = true; });
+    p.flag("--quick", [&] { o.quick = true; });
+    p.option("--terrain", "SOURCE", [&](const std::string& v) -> Status {
+        if (v.empty()) return Error{"--terrain needs a source"};
+        o.terrain = v;
+        return Ok{};
+    });
+    p.option("--encoding", "NAME", [&](const std::string& v) -> Status {
+        auto e = terrain::parseEncoding(v);
+        if (!e) return Error{"--encoding: " + e.error().message};
+        o.source.encoding = *e;
+        return Ok{};
+    });
+    if (Status s = p.parse(args); !s) return s.error();
     return o;
 }
 

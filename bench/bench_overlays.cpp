@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "bench.h"
 #include "bench_frame.h"
 #include "bench_timing.h"
@@ -52,33 +53,26 @@ struct OverlaysBenchOptions {
 
 Result<OverlaysBenchOptions> parseOverlaysBench(const std::vector<std::string>& args) {
     OverlaysBenchOptions o;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--json") {
-            o.json = true;
-            continue;
-        }
-        if (a == "--quick") {
-            o.quick = true;
-            continue;
-        }
-        if (a != "--story" && a != "--sizes" && a != "--frames")
-            return Error{"bench overlays: unknown option '" + a + "'"};
-        if (i + 1 >= args.size()) return Error{"bench overlays: " + a + " needs a value"};
-        const std::string& v = args[++i];
-        if (a == "--story") {
-            o.story = v;
-        } else if (a == "--sizes") {
-            auto sizes = parseSizeList(v);
-            if (!sizes) return Error{"bench overlays: " + sizes.error().message};
-            o.sizes = std::move(sizes).value();
-        } else {
-            auto n = parseDouble(v, "--frames");
-            if (!n || *n < 1 || *n != std::floor(*n))
-                return Error{"bench overlays: --frames: '" + v + "' is not a count"};
-            o.frames = int(*n);
-        }
-    }
+    ArgParser p("bench overlays: ", "bench");
+    p.flag("--json", [&] { o.json = true; });
+    p.flag("--quick", [&] { o.quick = true; });
+    p.option("--story", "FILE", [&](const std::string& v) -> Status {
+        o.story = v;
+        return Ok{};
+    });
+    p.option("--sizes", "WxH,...", [&](const std::string& v) -> Status {
+        auto sizes = parseSizeList(v);
+        if (!sizes) return Error{"bench overlays: " + sizes.error().message};
+        o.sizes = std::move(sizes).value();
+        return Ok{};
+    });
+    p.option("--frames", "N", [&](const std::string& v) -> Status {
+        auto n = parseDouble(v, "--frames");
+        if (!n || *n < 1 || *n != std::floor(*n)) return Error{"bench overlays: --frames: '" + v + "' is not a count"};
+        o.frames = int(*n);
+        return Ok{};
+    });
+    if (Status s = p.parse(args); !s) return s.error();
     if (o.quick) {
         o.frames = 3;
         if (o.sizes.empty()) o.sizes = {{640, 360}};

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "args.h"
 #include "bench.h"
 #include "bench_timing.h"
 #include "commands.h"
@@ -51,21 +52,15 @@ struct StoryBenchOptions {
 
 Result<StoryBenchOptions> parseStoryBench(const std::vector<std::string>& args) {
     StoryBenchOptions o;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--json") {
-            o.json = true;
-            continue;
-        }
-        if (a != "--vertices" && a != "--size") return Error{"bench story: unknown option '" + a + "'"};
-        if (i + 1 >= args.size()) return Error{"bench story: " + a + " needs a value"};
-        const std::string& v = args[++i];
-        if (a == "--size") {
-            auto size = parseImageSize(v);
-            if (!size) return Error{"bench story: " + size.error().message};
-            o.size = *size;
-            continue;
-        }
+    ArgParser p("bench story: ", "bench");
+    p.flag("--json", [&] { o.json = true; });
+    p.option("--size", "WxH", [&](const std::string& v) -> Status {
+        auto size = parseImageSize(v);
+        if (!size) return Error{"bench story: " + size.error().message};
+        o.size = *size;
+        return Ok{};
+    });
+    p.option("--vertices", "N,...", [&](const std::string& v) -> Status {
         o.vertices.clear();
         std::stringstream list(v);
         for (std::string item; std::getline(list, item, ',');) {
@@ -74,7 +69,9 @@ Result<StoryBenchOptions> parseStoryBench(const std::vector<std::string>& args) 
                 return Error{"bench story: --vertices: '" + item + "' is not a count of 3..5000000"};
             o.vertices.push_back(int(*n));
         }
-    }
+        return Ok{};
+    });
+    if (Status s = p.parse(args); !s) return s.error();
     return o;
 }
 

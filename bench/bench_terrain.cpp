@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "args.h"
 #include "bench.h"
 #include "bench_frame.h"
 #include "bench_timing.h"
@@ -257,43 +258,47 @@ Result<TerrainBenchOptions> parseTerrainBench(const std::vector<std::string>& ar
         if (*d < 1 || *d > 1000 || *d != std::floor(*d)) return Error{flag + ": expected a whole number 1..1000"};
         return int(*d);
     };
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--json") {
-            o.json = true;
-            continue;
-        }
-        if (a == "--quick") {
-            o.quick = true;
-            continue;
-        }
-        if (a != "--terrain" && a != "--encoding" && a != "--sizes" && a != "--frames" && a != "--naive-frames" &&
-            a != "--images")
-            return Error{"bench terrain: unknown option '" + a + "' (try `frontline bench --help`)"};
-        if (i + 1 >= args.size()) return Error{a + " needs a value"};
-        const std::string& v = args[++i];
-        if (a == "--terrain") {
-            if (v.empty()) return Error{"--terrain needs a source"};
-            o.terrain = v;
-        } else if (a == "--encoding") {
-            auto e = terrain::parseEncoding(v);
-            if (!e) return Error{"--encoding: " + e.error().message};
-            o.source.encoding = *e;
-        } else if (a == "--sizes") {
-            sizesGiven = true;
-            auto sizes = parseSizeList(v);
-            if (!sizes) return sizes.error();
-            o.sizes = std::move(sizes).value();
-        } else if (a == "--frames" || a == "--naive-frames") {
-            auto n = count(a, v);
-            if (!n) return n.error();
-            (a == "--frames" ? o.frames : o.naiveFrames) = *n;
-            (a == "--frames" ? framesGiven : naiveGiven) = true;
-        } else {
-            if (v.empty()) return Error{"--images needs a directory"};
-            o.imagesDir = v;
-        }
-    }
+    ArgParser p("bench terrain: ", "bench");
+    p.flag("--json", [&] { o.json = true; });
+    p.flag("--quick", [&] { o.quick = true; });
+    p.option("--terrain", "SOURCE", [&](const std::string& v) -> Status {
+        if (v.empty()) return Error{"--terrain needs a source"};
+        o.terrain = v;
+        return Ok{};
+    });
+    p.option("--encoding", "NAME", [&](const std::string& v) -> Status {
+        auto e = terrain::parseEncoding(v);
+        if (!e) return Error{"--encoding: " + e.error().message};
+        o.source.encoding = *e;
+        return Ok{};
+    });
+    p.option("--sizes", "WxH,...", [&](const std::string& v) -> Status {
+        sizesGiven = true;
+        auto sizes = parseSizeList(v);
+        if (!sizes) return sizes.error();
+        o.sizes = std::move(sizes).value();
+        return Ok{};
+    });
+    p.option("--frames", "N", [&](const std::string& v) -> Status {
+        auto n = count("--frames", v);
+        if (!n) return n.error();
+        o.frames = *n;
+        framesGiven = true;
+        return Ok{};
+    });
+    p.option("--naive-frames", "N", [&](const std::string& v) -> Status {
+        auto n = count("--naive-frames", v);
+        if (!n) return n.error();
+        o.naiveFrames = *n;
+        naiveGiven = true;
+        return Ok{};
+    });
+    p.option("--images", "DIRECTORY", [&](const std::string& v) -> Status {
+        if (v.empty()) return Error{"--images needs a directory"};
+        o.imagesDir = v;
+        return Ok{};
+    });
+    if (Status s = p.parse(args); !s) return s.error();
     if (!sizesGiven)
         o.sizes = o.quick ? std::vector<ImageSize>{{640, 360}} : std::vector<ImageSize>{{1280, 720}, {1920, 1080}};
     if (o.quick && !framesGiven) o.frames = 3;

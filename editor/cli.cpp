@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "args.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -82,126 +84,132 @@ std::string usage() {
            "environment: FRONTLINE_VALIDATION=1 enables the Vulkan validation layers.\n";
 }
 
+namespace {
+
+// The options of the window, `render` and every command that draws (see usage()).
+void declareOptions(ArgParser& p, Command& cmd) {
+    p.flag("--no-labels", [&] { cmd.common.settings.labels = false; });
+    p.flag("--no-borders", [&] { cmd.common.settings.borders = false; });
+    p.flag("--strict", [&] { cmd.common.strict = true; });
+    p.flag(kAllowNetworkFlag, [&] { cmd.common.allowNetwork = true; });
+    p.flag("--allow-degraded", [&] { cmd.render.allowDegraded = true; });
+    p.flag("--log-frames", [&] { cmd.window.logFrames = true; });
+    p.option("--view", "NAME", [&](const std::string& s) -> Status {
+        const scene::CameraSpec* view = scene::findView(s);
+        if (!view) return Error{"--view: unknown view '" + s + "' (known: " + scene::viewNames() + ")"};
+        cmd.render.camera = *view;
+        return Ok{};
+    });
+    p.option("--camera", "LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG", [&](const std::string& s) -> Status {
+        auto c = scene::parseCameraSpec(s);
+        if (!c) return c.error();
+        cmd.render.camera = *c;
+        return Ok{};
+    });
+    p.option("--size", "WxH", [&](const std::string& s) -> Status {
+        auto size = parseImageSize(s);
+        if (!size) return size.error();
+        cmd.render.size = *size;
+        return Ok{};
+    });
+    p.option("--out", "FILE", [&](const std::string& s) -> Status {
+        cmd.render.out = s;
+        return Ok{};
+    });
+    p.option("--terrain", "SOURCE", [&](const std::string& s) -> Status {
+        if (s.empty()) return Error{"--terrain needs a source"};
+        cmd.common.scene.terrain = s;
+        return Ok{};
+    });
+    p.option("--encoding", "NAME", [&](const std::string& s) -> Status {
+        auto e = terrain::parseEncoding(s);
+        if (!e) return Error{"--encoding: " + e.error().message};
+        cmd.common.scene.terrainSource.encoding = *e;
+        return Ok{};
+    });
+    p.option("--dem", "FILE", [&](const std::string& s) -> Status {
+        cmd.common.scene.demPath = s;
+        return Ok{};
+    });
+    p.option("--device", "N", [&](const std::string& s) -> Status {
+        auto d = parseDouble(s, "--device");
+        const auto index = d ? wholeNumberIn(*d, 0, 1 << 16) : std::nullopt;
+        if (!index) return Error{"--device: '" + s + "' is not a device index"};
+        cmd.common.deviceIndex = *index;
+        return Ok{};
+    });
+    p.option("--exaggeration", "X", [&](const std::string& s) -> Status {
+        auto x = parseDouble(s, "--exaggeration");
+        if (!x) return x.error();
+        if (*x < 0 || *x > 50) return Error{"--exaggeration: " + s + " is outside 0..50"};
+        cmd.common.exaggeration = *x;
+        return Ok{};
+    });
+    p.option("--frames", "N", [&](const std::string& s) -> Status {
+        auto n = parseDouble(s, "--frames");
+        const auto frames = n ? wholeNumberIn(*n, 0, std::numeric_limits<int>::max()) : std::nullopt;
+        if (!frames) return Error{"--frames: '" + s + "' is not a frame count"};
+        cmd.window.frames = *frames;
+        return Ok{};
+    });
+    p.option("--story", "FILE", [&](const std::string& s) -> Status {
+        if (s.empty()) return Error{"--story needs a story file (or 'none')"};
+        cmd.common.storyPath = s == "none" ? "" : s;
+        return Ok{};
+    });
+    p.option("--time", "ISO-8601", [&](const std::string& s) -> Status {
+        auto t = story::parseStoryTime(s);
+        if (!t) return Error{"--time: " + t.error().message};
+        cmd.common.storyTime = *t;
+        return Ok{};
+    });
+    p.option("--bounds", "W,S,E,N", [&](const std::string& s) -> Status {
+        auto b = parseDoubleList(s, 4, "--bounds");
+        if (!b) return b.error();
+        auto checked = pyramid::checkBbox({(*b)[0], (*b)[1], (*b)[2], (*b)[3]}, "--bounds");
+        if (!checked) return checked.error();
+        cmd.common.scene.terrainSource.bounds = *checked;
+        return Ok{};
+    });
+    for (const char* name : {"--min-zoom", "--max-zoom"})
+        p.option(name, "N", [&cmd, name = std::string(name)](const std::string& s) -> Status {
+            auto z = parseDouble(s, name);
+            if (!z || *z < 0 || *z > terrain::kMaxTileZoom || *z != static_cast<int>(*z))
+                return Error{name + ": '" + s + "' is not a zoom 0.." + std::to_string(terrain::kMaxTileZoom)};
+            (name == "--min-zoom" ? cmd.common.scene.terrainSource.minZoom : cmd.common.scene.terrainSource.maxZoom) =
+                static_cast<int>(*z);
+            return Ok{};
+        });
+    p.option("--sun", "AZ,EL", [&](const std::string& s) -> Status {
+        auto sun = parseDoubleList(s, 2, "--sun");
+        if (!sun) return sun.error();
+        if ((*sun)[1] < 0 || (*sun)[1] > 90) return Error{"--sun: elevation must be 0..90 degrees"};
+        cmd.common.sunAzimuth = (*sun)[0];
+        cmd.common.sunElevation = (*sun)[1];
+        return Ok{};
+    });
+}
+
+}  // namespace
+
 Result<Command> parseCommandLine(const std::vector<std::string>& args) {
     Command cmd;
-    size_t i = 0;
+    std::vector<std::string> options = args;
     if (!args.empty() && args[0].rfind("-", 0) != 0) {
         cmd.name = args[0];
-        i = 1;
         if (cmd.name != "render" && cmd.name != "window" && cmd.name != "views" && cmd.name != "devices" &&
             cmd.name != "tiles" && cmd.name != "bench" && cmd.name != "story" && cmd.name != "help")
             return Error{"unknown command '" + cmd.name + "' (try `frontline --help`)"};
-        if (cmd.name == "tiles" || cmd.name == "bench" || cmd.name == "story") {  // own grammars: *_command.cpp
+        if (cmd.name == "tiles" || cmd.name == "bench" || cmd.name == "story") {  // their own options: *_command.cpp
             cmd.rest.assign(args.begin() + 1, args.end());
             return cmd;
         }
+        options.erase(options.begin());
     }
-    auto value = [&](const std::string& flag) -> Result<std::string> {
-        if (i + 1 >= args.size()) return Error{flag + " needs a value"};
-        return args[++i];
-    };
-    for (; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            cmd.name = "help";
-            return cmd;
-        }
-        if (a == "--no-labels") {
-            cmd.common.settings.labels = false;
-            continue;
-        }
-        if (a == "--strict") {
-            cmd.common.strict = true;
-            continue;
-        }
-        if (a == "--no-borders") {
-            cmd.common.settings.borders = false;
-            continue;
-        }
-        if (a == kAllowNetworkFlag) {
-            cmd.common.allowNetwork = true;
-            continue;
-        }
-        if (a == "--allow-degraded") {
-            cmd.render.allowDegraded = true;
-            continue;
-        }
-        if (a == "--log-frames") {
-            cmd.window.logFrames = true;
-            continue;
-        }
-        auto v = value(a);
-        if (a != "--view" && a != "--camera" && a != "--size" && a != "--out" && a != "--dem" && a != "--device" &&
-            a != "--terrain" && a != "--encoding" && a != "--exaggeration" && a != "--sun" && a != "--frames" &&
-            a != "--story" && a != "--time" && a != "--bounds" && a != "--min-zoom" && a != "--max-zoom")
-            return Error{"unknown option '" + a + "' (try `frontline --help`)"};
-        if (!v) return v.error();
-        const std::string& s = *v;
-        if (a == "--view") {
-            const scene::CameraSpec* view = scene::findView(s);
-            if (!view) return Error{"--view: unknown view '" + s + "' (known: " + scene::viewNames() + ")"};
-            cmd.render.camera = *view;
-        } else if (a == "--camera") {
-            auto c = scene::parseCameraSpec(s);
-            if (!c) return c.error();
-            cmd.render.camera = *c;
-        } else if (a == "--size") {
-            auto size = parseImageSize(s);
-            if (!size) return size.error();
-            cmd.render.size = *size;
-        } else if (a == "--out") {
-            cmd.render.out = s;
-        } else if (a == "--terrain") {
-            if (s.empty()) return Error{"--terrain needs a source"};
-            cmd.common.scene.terrain = s;
-        } else if (a == "--encoding") {
-            auto e = terrain::parseEncoding(s);
-            if (!e) return Error{"--encoding: " + e.error().message};
-            cmd.common.scene.terrainSource.encoding = *e;
-        } else if (a == "--dem") {
-            cmd.common.scene.demPath = s;
-        } else if (a == "--device") {
-            auto d = parseDouble(s, "--device");
-            const auto index = d ? wholeNumberIn(*d, 0, 1 << 16) : std::nullopt;
-            if (!index) return Error{"--device: '" + s + "' is not a device index"};
-            cmd.common.deviceIndex = *index;
-        } else if (a == "--exaggeration") {
-            auto x = parseDouble(s, "--exaggeration");
-            if (!x) return x.error();
-            if (*x < 0 || *x > 50) return Error{"--exaggeration: " + s + " is outside 0..50"};
-            cmd.common.exaggeration = *x;
-        } else if (a == "--frames") {
-            auto n = parseDouble(s, "--frames");
-            const auto frames = n ? wholeNumberIn(*n, 0, std::numeric_limits<int>::max()) : std::nullopt;
-            if (!frames) return Error{"--frames: '" + s + "' is not a frame count"};
-            cmd.window.frames = *frames;
-        } else if (a == "--story") {
-            if (s.empty()) return Error{"--story needs a story file (or 'none')"};
-            cmd.common.storyPath = s == "none" ? "" : s;
-        } else if (a == "--time") {
-            auto t = story::parseStoryTime(s);
-            if (!t) return Error{"--time: " + t.error().message};
-            cmd.common.storyTime = *t;
-        } else if (a == "--bounds") {
-            auto b = parseDoubleList(s, 4, "--bounds");
-            if (!b) return b.error();
-            auto checked = pyramid::checkBbox({(*b)[0], (*b)[1], (*b)[2], (*b)[3]}, "--bounds");
-            if (!checked) return checked.error();
-            cmd.common.scene.terrainSource.bounds = *checked;
-        } else if (a == "--min-zoom" || a == "--max-zoom") {
-            auto z = parseDouble(s, a);
-            if (!z || *z < 0 || *z > terrain::kMaxTileZoom || *z != static_cast<int>(*z))
-                return Error{a + ": '" + s + "' is not a zoom 0.." + std::to_string(terrain::kMaxTileZoom)};
-            (a == "--min-zoom" ? cmd.common.scene.terrainSource.minZoom : cmd.common.scene.terrainSource.maxZoom) =
-                static_cast<int>(*z);
-        } else if (a == "--sun") {
-            auto sun = parseDoubleList(s, 2, "--sun");
-            if (!sun) return sun.error();
-            if ((*sun)[1] < 0 || (*sun)[1] > 90) return Error{"--sun: elevation must be 0..90 degrees"};
-            cmd.common.sunAzimuth = (*sun)[0];
-            cmd.common.sunElevation = (*sun)[1];
-        }
-    }
+    ArgParser parser("", "");
+    declareOptions(parser, cmd);
+    if (Status s = parser.parse(options); !s) return s.error();
+    if (parser.helpRequested()) cmd.name = "help";
     return cmd;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "commands.h"
 #include "core/atomic_file.h"
 #include "story/key_check.h"
@@ -47,24 +48,21 @@ Status reportWarnings(const std::vector<std::string>& warnings, bool strict) {
 // One positional file and, if `flag` is set, that flag with a value. Usage errors come back as Error.
 Result<Args> parseArgs(const std::string& sub, const std::vector<std::string>& args, const char* flag) {
     Args a;
-    bool haveInput = false;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& s = args[i];
-        if (s == "--strict" && sub != "export-geojson") {
-            a.strict = true;
-        } else if (flag && s == flag) {
-            if (i + 1 >= args.size()) return Error{std::string(flag) + " needs a file"};
-            a.target = args[++i];
-        } else if (s.rfind("--", 0) == 0) {
-            return Error{"story " + sub + ": unknown option '" + s + "' (try `frontline story --help`)"};
-        } else if (haveInput) {
-            return Error{"story " + sub + ": one file at a time ('" + a.input + "', then '" + s + "')"};
-        } else {
-            a.input = s;
-            haveInput = true;
-        }
-    }
-    if (!haveInput || a.input.empty()) return Error{"story " + sub + ": no input file (try `frontline story --help`)"};
+    std::vector<std::string> inputs;
+    ArgParser p("story " + sub + ": ", "story");
+    if (sub != "export-geojson") p.flag("--strict", [&] { a.strict = true; });
+    if (flag)
+        p.option(flag, "FILE", [&](const std::string& v) -> Status {
+            a.target = v;
+            return Ok{};
+        });
+    p.positionals(inputs);
+    if (Status s = p.parse(args); !s) return s.error();
+    if (inputs.size() > 1)
+        return Error{"story " + sub + ": one file at a time ('" + inputs[0] + "', then '" + inputs[1] + "')"};
+    if (inputs.empty() || inputs[0].empty())
+        return Error{"story " + sub + ": no input file (try `frontline story --help`)"};
+    a.input = inputs[0];
     if (flag && (!a.target || a.target->empty())) return Error{"story " + sub + ": " + flag + " FILE is required"};
     return a;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "commands.h"
 #include "core/parse.h"
 #include "pyramid/pyramid_builder.h"
@@ -57,54 +58,58 @@ Result<int> parseInt(const std::string& text, const std::string& flag, int lo, i
 
 Result<pyramid::PyramidBuildOptions> parseBuild(const std::vector<std::string>& args) {
     pyramid::PyramidBuildOptions o;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == "--synthesize-detail") {
-            o.synthesizeDetail = true;
-            continue;
-        }
-        if (a == kAllowNetworkFlag) continue;  // read in main(): GDAL's network switch is process-wide
-        if (a.rfind("--", 0) != 0 || a == "-") {
-            o.inputs.push_back(a);
-            continue;
-        }
-        if (a != "--out" && a != "--max-zoom" && a != "--min-zoom" && a != "--bbox" && a != "--seed" &&
-            a != "--threads" && a != "--attribution" && a != "--context-max-zoom")
-            return Error{"tiles build: unknown option '" + a + "' (try `frontline tiles --help`)"};
-        if (i + 1 >= args.size()) return Error{a + " needs a value"};
-        const std::string& v = args[++i];
-        if (a == "--out") {
-            o.outPath = v;
-        } else if (a == "--context-max-zoom") {
-            auto z = parseInt(v, a, 0, kMaxCliZoom);
-            if (!z) return z.error();
-            o.contextMaxZoom = *z;
-        } else if (a == "--max-zoom" || a == "--min-zoom") {
-            auto z = parseInt(v, a, 0, kMaxCliZoom);
-            if (!z) return z.error();
-            if (a == "--max-zoom")
-                o.maxZoom = *z;
-            else
-                o.minZoom = *z;
-        } else if (a == "--bbox") {
-            auto list = parseDoubleList(v, 4, "--bbox");
-            if (!list) return Error{list.error().message + " (expected W,S,E,N in degrees)"};
-            auto bbox = pyramid::checkBbox({(*list)[0], (*list)[1], (*list)[2], (*list)[3]}, "--bbox");
-            if (!bbox) return bbox.error();
-            o.bbox = *bbox;
-        } else if (a == "--seed") {
-            auto seed = parseDouble(v, "--seed");
-            if (!seed || *seed < 0 || *seed != std::floor(*seed) || *seed > 9007199254740992.0)
-                return Error{"--seed: '" + v + "' is not a non-negative whole number"};
-            o.detail.seed = uint64_t(*seed);
-        } else if (a == "--threads") {
-            auto n = parseInt(v, a, 1, 1024);
-            if (!n) return n.error();
-            o.threads = *n;
-        } else if (a == "--attribution") {
-            o.attribution = v;
-        }
-    }
+    ArgParser p("tiles build: ", "tiles");
+    p.flag("--synthesize-detail", [&] { o.synthesizeDetail = true; });
+    p.flag(kAllowNetworkFlag, [] {});  // read in main(): GDAL's network switch is process-wide
+    p.positionals(o.inputs);
+    p.option("--out", "FILE", [&](const std::string& v) -> Status {
+        o.outPath = v;
+        return Ok{};
+    });
+    p.option("--context-max-zoom", "N", [&](const std::string& v) -> Status {
+        auto z = parseInt(v, "--context-max-zoom", 0, kMaxCliZoom);
+        if (!z) return z.error();
+        o.contextMaxZoom = *z;
+        return Ok{};
+    });
+    p.option("--min-zoom", "N", [&](const std::string& v) -> Status {
+        auto z = parseInt(v, "--min-zoom", 0, kMaxCliZoom);
+        if (!z) return z.error();
+        o.minZoom = *z;
+        return Ok{};
+    });
+    p.option("--max-zoom", "N", [&](const std::string& v) -> Status {
+        auto z = parseInt(v, "--max-zoom", 0, kMaxCliZoom);
+        if (!z) return z.error();
+        o.maxZoom = *z;
+        return Ok{};
+    });
+    p.option("--bbox", "W,S,E,N", [&](const std::string& v) -> Status {
+        auto list = parseDoubleList(v, 4, "--bbox");
+        if (!list) return Error{list.error().message + " (expected W,S,E,N in degrees)"};
+        auto bbox = pyramid::checkBbox({(*list)[0], (*list)[1], (*list)[2], (*list)[3]}, "--bbox");
+        if (!bbox) return bbox.error();
+        o.bbox = *bbox;
+        return Ok{};
+    });
+    p.option("--seed", "N", [&](const std::string& v) -> Status {
+        auto seed = parseDouble(v, "--seed");
+        if (!seed || *seed < 0 || *seed != std::floor(*seed) || *seed > 9007199254740992.0)
+            return Error{"--seed: '" + v + "' is not a non-negative whole number"};
+        o.detail.seed = uint64_t(*seed);
+        return Ok{};
+    });
+    p.option("--threads", "N", [&](const std::string& v) -> Status {
+        auto n = parseInt(v, "--threads", 1, 1024);
+        if (!n) return n.error();
+        o.threads = *n;
+        return Ok{};
+    });
+    p.option("--attribution", "TEXT", [&](const std::string& v) -> Status {
+        o.attribution = v;
+        return Ok{};
+    });
+    if (Status s = p.parse(args); !s) return s.error();
     if (o.inputs.empty()) return Error{"tiles build: no input rasters (try `frontline tiles --help`)"};
     if (o.outPath.empty()) return Error{"tiles build: --out FILE.pmtiles is required"};
     if (o.maxZoom && *o.maxZoom < o.minZoom)
@@ -171,30 +176,25 @@ int runBuild(const std::vector<std::string>& args) {
 int runInfo(const std::vector<std::string>& args) {
     std::optional<std::string> spec;
     terrain::TileSourceOptions options;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        if (a == kAllowNetworkFlag) continue;  // read in main()
-        if (a == "--encoding") {
-            if (i + 1 >= args.size()) {
-                printError("--encoding needs a value (terrarium or mapbox)");
-                return kExitUsage;
-            }
-            auto e = terrain::parseEncoding(args[++i]);
-            if (!e) {
-                printError("--encoding: " + e.error().message);
-                return kExitUsage;
-            }
-            options.encoding = *e;
-        } else if (a.rfind("--", 0) == 0) {
-            printError("tiles info: unknown option '" + a + "' (try `frontline tiles --help`)");
-            return kExitUsage;
-        } else if (spec) {
-            printError("tiles info: one source at a time ('" + *spec + "', then '" + a + "')");
-            return kExitUsage;
-        } else {
-            spec = a;
-        }
+    std::vector<std::string> sources;
+    ArgParser p("tiles info: ", "tiles");
+    p.flag(kAllowNetworkFlag, [] {});  // read in main()
+    p.option("--encoding", "NAME", [&](const std::string& v) -> Status {
+        auto e = terrain::parseEncoding(v);
+        if (!e) return Error{"--encoding: " + e.error().message};
+        options.encoding = *e;
+        return Ok{};
+    });
+    p.positionals(sources);
+    if (Status s = p.parse(args); !s) {
+        printError(s.error().message);
+        return kExitUsage;
     }
+    if (sources.size() > 1) {
+        printError("tiles info: one source at a time ('" + sources[0] + "', then '" + sources[1] + "')");
+        return kExitUsage;
+    }
+    if (!sources.empty()) spec = sources[0];
     if (!spec) {
         printError("tiles info: no source (try `frontline tiles --help`)");
         return kExitUsage;

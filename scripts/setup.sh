@@ -13,6 +13,7 @@ packages=(
   libfreetype-dev                                                    # label glyphs (SDF)
   libharfbuzz-dev fonts-noto-core                                    # shaping (Pashto/Dari), Noto fonts
   nlohmann-json3-dev                                                 # story files: JSON that keeps unknown keys
+  libcli11-dev                                                       # the command line: one parser for every subcommand
   xvfb xauth imagemagick                                             # the window tests without a display (screenshots)
   clang libclang-rt-14-dev                                           # sanitizers (ASan+UBSan), libFuzzer
   clang-format                                                       # the style check in CI (scripts/format.sh)
