@@ -21,8 +21,10 @@ ArgParser::~ArgParser() = default;
 ArgParser& ArgParser::option(const std::string& name, const std::string& valueName, Handler handler) {
     m_options.push_back(std::make_unique<Pending>(Pending{name, valueName, std::move(handler), {}}));
     Pending* p = m_options.back().get();
-    m_app->add_option(name, p->values)->type_name(valueName)->expected(1)->multi_option_policy(
-        CLI::MultiOptionPolicy::TakeAll);
+    m_app->add_option(name, p->values)
+        ->type_name(valueName)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     return *this;
 }
 
