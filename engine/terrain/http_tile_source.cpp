@@ -218,14 +218,7 @@ Result<std::unique_ptr<TileSource>> openHttpXyzSource(const std::string& urlTemp
         return Error{urlTemplate + ": zoom range " + std::to_string(info.minZoom) + ".." +
                      std::to_string(info.maxZoom) + " is not within 0.." + std::to_string(kMaxTileZoom)};
     }
-    if (options.bounds)
-        info.bounds = *options.bounds;
-    else if (metadata.bounds)
-        info.bounds = *metadata.bounds;
-    info.tileSize = metadata.tileSize.value_or(kTileSize);
-    info.attribution = metadata.attribution;
-    info.synthesizedFromZoom = metadata.synthesizedFromZoom;
-    info.provenance = metadata.provenance;
+    applyXyzMetadata(info, metadata, options.bounds);
     return std::unique_ptr<TileSource>(std::make_unique<HttpXyzSource>(std::move(info), std::move(*urls), client));
 }
 

@@ -231,4 +231,15 @@ Result<HeightEncoding> chooseEncoding(std::optional<HeightEncoding> fromSource,
     return Error::inFile(name, where + " does not say its height encoding; pass --encoding terrarium|mapbox");
 }
 
+void applyXyzMetadata(TileSourceInfo& info, const SourceMetadata& metadata, const std::optional<TileBounds>& bounds) {
+    if (bounds)
+        info.bounds = *bounds;
+    else if (metadata.bounds)
+        info.bounds = *metadata.bounds;
+    info.tileSize = metadata.tileSize.value_or(kTileSize);
+    info.attribution = metadata.attribution;
+    info.synthesizedFromZoom = metadata.synthesizedFromZoom;
+    info.provenance = metadata.provenance;
+}
+
 }  // namespace fl::terrain

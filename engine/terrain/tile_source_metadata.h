@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "terrain/height_codec.h"
 #include "terrain/tile_id.h"
+#include "terrain/tile_source.h"
 
 namespace fl::terrain {
 
@@ -23,6 +24,10 @@ struct SourceMetadata {
     std::optional<int> synthesizedFromZoom;  // "frontline": { "synthesized_detail": { "from_zoom": N } }
     std::string provenance;                  // "frontline": { "provenance": [ ... ] }, joined by newlines
 };
+
+// What an XYZ source takes from its TileJSON: bounds (unless --bounds gave them), tile size, attribution and
+// provenance. The zooms stay with the caller, whose defaults differ (a directory can be scanned).
+void applyXyzMetadata(TileSourceInfo& info, const SourceMetadata& metadata, const std::optional<TileBounds>& bounds);
 
 // Parses the PMTiles metadata convention of tile_source.h, which is a superset of the TileJSON keys we use.
 // An empty document means "nothing known". Malformed JSON, a non-object root or a key of the wrong type or

@@ -354,14 +354,7 @@ Result<std::unique_ptr<TileSource>> openXyzDirectorySource(const std::string& di
                                             " are not a range within 0.." + std::to_string(kMaxTileZoom));
     info.minZoom = *minZoom;
     info.maxZoom = *maxZoom;
-    if (options.bounds)
-        info.bounds = *options.bounds;
-    else if (metadata.bounds)
-        info.bounds = *metadata.bounds;
-    info.tileSize = metadata.tileSize.value_or(kTileSize);
-    info.attribution = metadata.attribution;
-    info.synthesizedFromZoom = metadata.synthesizedFromZoom;
-    info.provenance = metadata.provenance;
+    applyXyzMetadata(info, metadata, options.bounds);
     return std::unique_ptr<TileSource>(std::make_unique<XyzDirectoryTileSource>(std::move(info)));
 }
 
