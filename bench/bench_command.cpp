@@ -19,6 +19,7 @@
 
 #include "args.h"
 #include "bench.h"
+#include "bench_timing.h"
 #include "commands.h"
 #include "core/camera.h"
 #include "core/paths.h"
@@ -314,17 +315,7 @@ Result<BenchOptions> parseBench(const std::vector<std::string>& args) {
     ArgParser p("bench streaming: ", "bench");
     p.flag("--json", [&] { o.json = true; });
     p.flag("--quick", [&] { o.quick = true; });
-    p.option("--terrain", "SOURCE", [&](const std::string& v) -> Status {
-        if (v.empty()) return Error{"--terrain needs a source"};
-        o.terrain = v;
-        return Ok{};
-    });
-    p.option("--encoding", "NAME", [&](const std::string& v) -> Status {
-        auto e = terrain::parseEncoding(v);
-        if (!e) return Error{"--encoding: " + e.error().message};
-        o.source.encoding = *e;
-        return Ok{};
-    });
+    declareTerrainOptions(p, o.terrain, o.source);
     if (Status s = p.parse(args); !s) return s.error();
     return o;
 }

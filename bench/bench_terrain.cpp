@@ -261,17 +261,7 @@ Result<TerrainBenchOptions> parseTerrainBench(const std::vector<std::string>& ar
     ArgParser p("bench terrain: ", "bench");
     p.flag("--json", [&] { o.json = true; });
     p.flag("--quick", [&] { o.quick = true; });
-    p.option("--terrain", "SOURCE", [&](const std::string& v) -> Status {
-        if (v.empty()) return Error{"--terrain needs a source"};
-        o.terrain = v;
-        return Ok{};
-    });
-    p.option("--encoding", "NAME", [&](const std::string& v) -> Status {
-        auto e = terrain::parseEncoding(v);
-        if (!e) return Error{"--encoding: " + e.error().message};
-        o.source.encoding = *e;
-        return Ok{};
-    });
+    declareTerrainOptions(p, o.terrain, o.source);
     p.option("--sizes", "WxH,...", [&](const std::string& v) -> Status {
         sizesGiven = true;
         auto sizes = parseSizeList(v);

@@ -94,4 +94,18 @@ Status saveImage(bench::BenchFrame& frame, const std::string& dir, const std::st
     return output::writePng(path, frame.readback());
 }
 
+void declareTerrainOptions(ArgParser& parser, std::string& terrain, terrain::TileSourceOptions& source) {
+    parser.option("--terrain", "SOURCE", [&terrain](const std::string& v) -> Status {
+        if (v.empty()) return Error{"--terrain needs a source"};
+        terrain = v;
+        return Ok{};
+    });
+    parser.option("--encoding", "NAME", [&source](const std::string& v) -> Status {
+        auto e = terrain::parseEncoding(v);
+        if (!e) return Error{"--encoding: " + e.error().message};
+        source.encoding = *e;
+        return Ok{};
+    });
+}
+
 }  // namespace fl::app

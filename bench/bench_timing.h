@@ -3,6 +3,8 @@
 // of load on a shared machine shifts every pass alike), medians, and saving what a pass drew.
 #pragma once
 
+#include "args.h"
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -46,6 +48,8 @@ void timeInterleaved(bench::BenchFrame& frame, std::vector<TimedPass*> passes, i
 
 // "WxH,WxH,...": the --sizes option of the GPU benchmarks.
 Result<std::vector<ImageSize>> parseSizeList(const std::string& text);
+// --terrain SOURCE and --encoding NAME, as the streaming and terrain benches take them.
+void declareTerrainOptions(ArgParser& parser, std::string& terrain, terrain::TileSourceOptions& source);
 
 // What a GPU benchmark draws with: a device (validation per the environment), a timed offscreen frame and
 // the scene renderer in it. Created in that order so a missing device is reported before anything else.
