@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <mutex>
 #include <numbers>
 #include <random>
@@ -51,8 +52,10 @@ public:
             attempt = ++m_fetches[tile];
         }
         int latency = latencyMs;
+        if (latencyFor) latency = latencyFor(tile);
         if (jitterMs > 0)  // a fixed pseudo-random delay per tile: loads complete in a scrambled order
             latency += int((pmtilesTileId(tile) * 2654435761ull >> 7) % uint64_t(jitterMs));
+        if (latency > 0) ++m_delayedStarts;
         for (int waited = 0; waited < latency; waited += 2) {
             if (cancel.cancelled()) {
                 ++m_cancelSeen;
@@ -88,11 +91,12 @@ public:
     }
 
     int latencyMs = 0;
+    std::function<int(TileId)> latencyFor;  // overrides latencyMs where set
     int jitterMs = 0;
     int failFirstAttempts = 0;
     int dataFromZoom = 0;  // coarser tiles are missing although minZoom says 0 (a small raster, a foreign archive)
     std::set<std::string> failAlways;
-    std::atomic<int> m_peakConcurrent{0}, m_cancelSeen{0};
+    std::atomic<int> m_peakConcurrent{0}, m_cancelSeen{0}, m_delayedStarts{0};
 
 private:
     TileSourceInfo m_info;
@@ -472,25 +476,29 @@ TEST(TileStreamer, RespectsTheCapOnLoadsInFlight) {
 }
 
 TEST(TileStreamer, CancelsLoadsTheViewNoLongerNeeds) {
+    // Fine tiles wholly east of 66.5°E (only the east view needs them) take a minute unless cancelled; the rest
+    // load at once. So the east view's own loads are certainly in flight when the view turns west, however
+    // slow the machine (a fixed latency raced the frame loop and lost under a loaded CI).
     auto source = std::make_shared<FakeSource>();
-    source->latencyMs = 300;
+    source->latencyFor = [](TileId t) { return t.z >= 10 && tileBounds(t).west > 66.5 ? 60000 : 0; };
     FakeGpu gpu(512);
     StreamingOptions opt;
     opt.maxLoadsInFlight = 8;
-    opt.residentTileLimit = 1;  // just the coarsest level, so the east view's own tiles are soon in flight
+    opt.residentTileLimit = 1;  // just the coarsest level: finer tiles are the view's own
     TileStreamer s(source, gpu, opt);
     uint64_t frame = 1;
     const SelectionView east = makeView(31.0, 67.0, 3000, 90, -20), west = makeView(31.9, 65.1, 3000, 270, -20);
-    for (int i = 0; i < 60; ++i, ++frame) {
-        s.update(east, {frame, frame - 1});
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    for (int i = 0; i < 3; ++i, ++frame) s.update(west, {frame, frame - 1});
-    // Up to 30 s (a hang guard): the cancel typically arrives within a few frames, but a loaded machine is slow.
-    for (int i = 0; i < 3000 && source->m_cancelSeen.load() == 0; ++i) {
+    // Up to 30 s each (hang guards): both typically take a few frames.
+    for (int i = 0; i < 3000 && source->m_delayedStarts.load() == 0; ++i, ++frame) {
+        gpu.complete(frame - 1);
+        gpu.submit(frame, s.update(east, {frame, frame - 1}));
         s.waitForProgress(std::chrono::milliseconds(10));
-        s.update(west, {frame, frame - 1});
-        ++frame;
+    }
+    ASSERT_GT(source->m_delayedStarts.load(), 0) << "the east view never started a slow load";
+    for (int i = 0; i < 3000 && source->m_cancelSeen.load() == 0; ++i, ++frame) {
+        gpu.complete(frame - 1);
+        gpu.submit(frame, s.update(west, {frame, frame - 1}));
+        s.waitForProgress(std::chrono::milliseconds(10));
     }
     EXPECT_GT(source->m_cancelSeen.load(), 0) << "stale loads were not cancelled";
 }
