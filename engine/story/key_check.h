@@ -28,7 +28,7 @@ inline constexpr const char* kStoryDocument[] = {"version", "title",  "descripti
                                                  "sources", "clock",  "legend",      "factions",    "areas",
                                                  "lines",   "arrows", "labels",      "captions",    "look"};
 inline constexpr const char* kFaction[] = {"id", "name", "legend", "colour", "pattern"};
-inline constexpr const char* kArea[] = {"id", "faction", "name", "keyframes"};
+inline constexpr const char* kArea[] = {"id", "faction", "name", "keyframes", "until"};
 inline constexpr const char* kKeyframe[] = {"time", "status", "easing", "sources", "geometry"};
 inline constexpr const char* kLine[] = {"id", "name", "kind", "coordinates", "style"};
 inline constexpr const char* kArrow[] = {"id", "faction", "label", "path", "start", "end", "easing", "widthKm"};

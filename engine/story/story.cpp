@@ -295,10 +295,27 @@ Polygon polygonFrom(const json& rings, const std::string& where, const std::stri
     return poly;
 }
 
+// Positions in a Polygon's or MultiPolygon's coordinates, counted before any is read or checked.
+size_t positionCount(const json& coords, int depth) {
+    if (!coords.is_array()) return 0;
+    if (depth == 0) return coords.size();
+    size_t n = 0;
+    for (const json& c : coords) n += positionCount(c, depth - 1);
+    return n;
+}
+
+std::string tooManyVertices(size_t n) {
+    return "has " + std::to_string(n) + " vertices; Frontline draws at most " + std::to_string(kMaxAreaVertices) +
+           " per area keyframe (simplify it, e.g. `ogr2ogr -simplify 0.0005`: 50 m is finer than any broadcast frame "
+           "shows)";
+}
+
 MultiPolygon multiPolygonFrom(const json& geometry, const std::string& where) {
     expectObject(geometry, where + ": geometry");
     const std::string type = getString(geometry, "type", where + ": geometry", true);
     const json& coords = required(geometry, "coordinates", where + ": geometry");
+    if (const size_t n = positionCount(coords, type == "MultiPolygon" ? 2 : 1); n > kMaxAreaVertices)
+        fail(where, tooManyVertices(n));
     MultiPolygon mp;
     if (type == "Polygon") {
         mp.push_back(polygonFrom(coords, where, ""));
@@ -448,6 +465,12 @@ Story storyFrom(const json& root) {
                              formatStoryTime(area.keyframes.back().time) + "): keyframes must be in time order");
             area.keyframes.push_back(std::move(key));
         }
+        if (member(a, "until")) {
+            area.until = getTime(a, "until", w);
+            if (!(*area.until > area.keyframes.front().time))
+                fail(w, "\"until\" " + formatStoryTime(*area.until) + " is not after its first keyframe (" +
+                            formatStoryTime(area.keyframes.front().time) + "): the area would never show");
+        }
         area.extra = extraKeys(a, keys::kArea);
         story.areas.push_back(std::move(area));
     }
@@ -500,6 +523,9 @@ Story storyFrom(const json& root) {
     checkUnique(story.arrows, "arrow");
 
     const json& labels = getArray(root, "labels", "", false);
+    if (labels.size() > kMaxLabels)
+        fail("labels", "there are " + std::to_string(labels.size()) + "; Frontline draws at most " +
+                           std::to_string(kMaxLabels) + " (a map with more names cannot be read; split the story)");
     for (size_t i = 0; i < labels.size(); ++i) {
         const json& l = labels[i];
         const std::string w = featureId(l, "label", i);
@@ -647,6 +673,23 @@ std::optional<std::string> keptKeysProblem(const Story& story) {
     return problem;
 }
 
+std::optional<std::string> storyLimitsProblem(const Story& story) {
+    if (story.labels.size() > kMaxLabels)
+        return "the story would have " + std::to_string(story.labels.size()) + " labels; Frontline draws at most " +
+               std::to_string(kMaxLabels);
+    for (const ControlArea& a : story.areas)
+        for (const ControlKeyframe& k : a.keyframes) {
+            size_t n = 0;
+            for (const Polygon& p : k.area) {
+                n += p.outer.size();
+                for (const Ring& h : p.holes) n += h.size();
+            }
+            if (n > kMaxAreaVertices)
+                return "area " + quote(a.id) + " keyframe " + formatStoryTime(k.time) + " " + tooManyVertices(n);
+        }
+    return std::nullopt;
+}
+
 std::string serializeStory(const Story& story) {
     auto keyframeJson = [](const ControlKeyframe& k) {
         ojson o = ojson::object();
@@ -692,6 +735,7 @@ std::string serializeStory(const Story& story) {
         o["id"] = a.id;
         o["faction"] = a.faction;
         o["name"] = a.name;
+        if (a.until) o["until"] = formatStoryTime(*a.until);
         ojson keys = ojson::array();
         for (const ControlKeyframe& k : a.keyframes) keys.push_back(keyframeJson(k));
         o["keyframes"] = keys;

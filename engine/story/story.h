@@ -81,6 +81,10 @@ struct ControlArea {
     std::string id, faction, name;
     std::vector<ControlKeyframe> keyframes;  // strictly increasing times
     nlohmann::json extra = nlohmann::json::object();
+    // From this time on the area is not shown: a claim superseded by another area (e.g. a faction's claimed
+    // district once both sides' claims are drawn as one contested area). (Last: aggregate initialisers
+    // of the fields above stay valid.)
+    std::optional<StoryTime> until;
 };
 
 struct LineStyle {
@@ -166,6 +170,14 @@ struct Story {
 Result<Story> parseStory(std::string_view json, const std::string& fileName);
 Result<Story> loadStory(const std::string& path);
 // Pretty-printed JSON that parseStory reads back to an equal story (unknown keys included).
+// Hard limits, checked when a story is read or imported: a clear refusal beats a frame that never comes.
+// 20 000 labels took 4.7 s a frame before the label grid, and a news map with more than a few hundred names
+// is unreadable; a district outline of 200 000 vertices costs ~5x a default frame, and 1 M took over 120 s.
+inline constexpr size_t kMaxLabels = 10000;
+inline constexpr size_t kMaxAreaVertices = 500000;  // per area keyframe, all rings together
+// What breaks a limit ("area \"x\" keyframe 2 has 600000 vertices; ..."), or nothing.
+std::optional<std::string> storyLimitsProblem(const Story& story);
+
 std::string serializeStory(const Story& story);
 // "FEATURE: problem" when the unknown keys kept for writing back pass their total size (kept_json.h), or nothing.
 std::optional<std::string> keptKeysProblem(const Story& story);

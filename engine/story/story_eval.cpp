@@ -59,6 +59,7 @@ StoryFrame evaluateStory(const Story& story, StoryTime t) {
             s.status = s.weight < 1 ? from.status : to.status;
             s.visible = true;
         }
+        if (area.until && t >= *area.until) s.visible = false;
         frame.areas.push_back(s);
     }
     frame.arrows.reserve(story.arrows.size());

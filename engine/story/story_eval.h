@@ -17,7 +17,7 @@ double ease(Easing easing, double u);
 
 // Rule for areas: before an area's first keyframe it is not visible (it has not been reported yet); between
 // keyframes i and i+1 it morphs from i to i+1 with the weight eased by keyframe i's easing; at and after its last
-// keyframe it is held (visible, from == to == the last keyframe, weight 0).
+// keyframe it is held (visible, from == to == the last keyframe, weight 0) until its `until`, if it has one.
 struct AreaState {
     const ControlArea* area = nullptr;
     const ControlKeyframe* from = nullptr;

@@ -290,6 +290,7 @@ Result<GeoJsonImport> importGeoJson(Story& story, std::string_view text, const s
     }
     // The story's own kept keys count too: together they are what the next save writes back.
     if (auto problem = keptKeysProblem(merged)) return Error::inFile(fileName, *problem);
+    if (auto problem = storyLimitsProblem(merged)) return Error::inFile(fileName, *problem);
     story = std::move(merged);
     return report;
 }

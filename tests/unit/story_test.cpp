@@ -11,6 +11,7 @@
 
 #include "core/geodesy.h"
 #include "story/story.h"
+#include "story/story_eval.h"
 
 using namespace fl::story;
 using nlohmann::json;
@@ -274,6 +275,10 @@ TEST(StoryFile, ValidationErrorsNameTheFileFeatureAndProblem) {
          "area \"spin-boldak\": \"keyframes\" must be an array, not string"},
         {"no keyframes", [](json& j) { j["areas"][0]["keyframes"] = json::array(); },
          "area \"spin-boldak\": has no keyframes"},
+        {"until before the area", [](json& j) { j["areas"][0]["until"] = "2021-06-30T00:00:00Z"; },
+         "area \"spin-boldak\": \"until\" 2021-06-30T00:00:00Z is not after its first keyframe"},
+        {"until not a time", [](json& j) { j["areas"][0]["until"] = "soon"; },
+         "area \"spin-boldak\": \"until\": time 'soon' is not ISO-8601"},
         {"duplicate area", [](json& j) { j["areas"].push_back(j["areas"][0]); },
          "area \"spin-boldak\": the id is used twice"},
         {"line too short",
@@ -467,4 +472,51 @@ TEST(DefaultStory, LoadsAndHoldsTheReportedFacts) {
     }
     EXPECT_TRUE(asOf);
     EXPECT_TRUE(claimCaption);
+}
+
+TEST(StoryFile, AnAreaEndsAtItsUntil) {
+    json j = smallStory();
+    j["areas"][0]["until"] = "2021-07-10T00:00:00Z";
+    auto s = parse(j);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    ASSERT_TRUE(s->areas[0].until.has_value());
+    EXPECT_TRUE(evaluateStory(*s, at("2021-07-09T23:00:00Z")).areas[0].visible);
+    EXPECT_FALSE(evaluateStory(*s, at("2021-07-10T00:00:00Z")).areas[0].visible);
+    EXPECT_FALSE(evaluateStory(*s, at("2021-07-15T00:00:00Z")).areas[0].visible);  // after the last keyframe too
+    // Written back where it was read, and read again the same.
+    const std::string text = serializeStory(*s);
+    EXPECT_NE(text.find("\"until\": \"2021-07-10T00:00:00Z\""), std::string::npos);
+    auto again = parseStory(text, "again.json");
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(serializeStory(*again), text);
+}
+
+TEST(StoryFile, SizeLimitsAreRefusedEarlyAndStated) {
+    // A story with more labels than a map can hold, or an outline too detailed to draw, is refused when read,
+    // naming the limit: 1.09 M labels and a 1 M-vertex area used to give no frame within 120 s, and no word.
+    json j = smallStory();
+    json labels = json::array();
+    for (size_t i = 0; i <= kMaxLabels; ++i)
+        labels.push_back({{"id", "l" + std::to_string(i)}, {"text", "x"}, {"lat", 31.0}, {"lon", 66.0}});
+    j["labels"] = labels;
+    auto s = parse(j);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("spin.json: labels: there are 10001; Frontline draws at most 10000"),
+              std::string::npos)
+        << s.error().message;
+
+    j = smallStory();
+    json ring = json::array();
+    const size_t n = kMaxAreaVertices + 1;
+    for (size_t i = 0; i < n; ++i) {
+        const double a = 2 * 3.14159265358979 * double(i) / double(n);
+        ring.push_back({66.0 + 0.2 * std::cos(a), 31.0 + 0.2 * std::sin(a)});
+    }
+    ring.push_back(ring[0]);
+    j["areas"][0]["keyframes"][0]["geometry"] = {{"type", "Polygon"}, {"coordinates", {ring}}};
+    s = parse(j);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("has 500002 vertices; Frontline draws at most 500000 per area keyframe"),
+              std::string::npos)
+        << s.error().message;
 }
