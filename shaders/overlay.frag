@@ -1,6 +1,8 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 #include "shared/common.glsl"
+#include "shared/area_paint.glsl"
+#include "shared/terrain_shading.glsl"
 
 layout(set = 0, binding = 1) uniform sampler2D glyphAtlas;
 
@@ -8,31 +10,31 @@ layout(location = 0) in vec2 inUv;
 layout(location = 1) in vec4 inColor;
 layout(location = 2) in vec4 inHalo;
 layout(location = 3) in vec4 inParams;
+layout(location = 4) in vec4 inStyle;
 layout(location = 0) out vec4 outColor;
 
-// Legend swatch: uv in pixels inside the swatch, params.yz its size, params.w the pattern (0 solid,
-// 1 hatched, 2 cross-hatched, 3 outline-dashed). The halo colour is the outline's.
+// Legend swatch: the map's own area paint (area_paint.glsl) over flat ground, lit as the terrain shader lights
+// flat ground, so it shows what the map draws. uv: px inside the swatch, params.yz its size, params.w the
+// pattern; colour: the style's colour (linear) and fill opacity; halo: its second colour and strength;
+// style: x front-line width px, y hatch period px, z ground height (m), w dash period px (0 solid).
 vec4 swatch() {
     vec2 p = inUv, size = inParams.yz;
-    int pattern = int(inParams.w + 0.5);
-    float outline = max(1.0, size.y * 0.09);
-    float edge = min(min(p.x, size.x - p.x), min(p.y, size.y - p.y));  // px to the border
-    float border = clamp(outline + 0.5 - edge, 0.0, 1.0);
-    float period = max(4.0, size.y * 0.32);
-    // Stripes half a period wide along each diagonal, antialiased over a pixel.
-    float s1 = abs(mod(p.x + p.y, period) - 0.5 * period);
-    float s2 = abs(mod(p.x - p.y + 1000.0 * period, period) - 0.5 * period);
-    float stripe1 = clamp(0.25 * period * 1.41 - s1 * 1.41 + 0.5, 0.0, 1.0);
-    float stripe2 = clamp(0.25 * period * 1.41 - s2 * 1.41 + 0.5, 0.0, 1.0);
-    float fill = 1.0;
-    if (pattern == 1) fill = mix(0.25, 1.0, stripe1);
-    if (pattern == 2) fill = mix(0.25, 1.0, max(stripe1, stripe2));
-    if (pattern == 3) {
-        fill = 0.18;
-        float dash = max(3.0, size.y * 0.25);
-        border *= mod(p.x + p.y, 2.0 * dash) < dash ? 1.0 : 0.0;
+    AreaPaint paint = AreaPaint(inColor.rgb, inHalo.rgb, inHalo.a, inColor.a, uint(inParams.w + 0.5));
+    // The map's stripes run along x + y in Mercator (v south): on the screen of a north-up map, x + y in px.
+    float period = inStyle.y * 1.41421356, u = p.x + p.y;
+    float aa = 2.0 / period;
+    vec3 c = paintAreaFill(srgbToLinear(reliefColor(inStyle.z)), paint, 1.0, stripeCoverage(u, period, 0.0, aa),
+                           stripeCoverage(u, period, 0.5, aa));
+    // The front line along the swatch's edge as along an area's (half of the centred line falls inside).
+    float edge = min(min(p.x, size.x - p.x), min(p.y, size.y - p.y));
+    float line = clamp(max(1.0, 0.5 * inStyle.x) + 0.5 - edge, 0.0, 1.0);
+    if (inStyle.w > 0.0) {
+        float ph = fract((p.x + p.y) / inStyle.w);
+        line *= clamp(min(ph, 0.6 - ph) * inStyle.w + 0.5, 0.0, 1.0);
     }
-    return mix(inColor * fill, inHalo, border);
+    c = ovOver(c, paint.colour, line);
+    c *= frame.light.z + frame.light.x;  // shadeTerrainAlbedo on flat ground (no hillshade, full sky)
+    return vec4(linearToSrgb(c), 1.0);
 }
 
 void main() {

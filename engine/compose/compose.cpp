@@ -56,6 +56,7 @@ render::FrameContent compose(const document::Document& document, story::StoryTim
     if (look.overlays) {
         content.layers = std::move(o.layers);
         content.sceneBorderStandsIn = std::move(o.borderLayer);
+        content.keepLabelsOff = std::move(o.keepLabelsOff);
     }
     // Anchors on the renderer's regional grid (composition knows no terrain).
     for (LabelRequest& l : o.labels) l.heightMsl = std::numeric_limits<double>::quiet_NaN();

@@ -1,9 +1,14 @@
 #include "compose/story_overlay.h"
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
 namespace fl::compose {
 
 using render::LegendEntry;
 using render::OverlayKind;
+using render::OverlayStyle;
 
 namespace {
 
@@ -23,8 +28,45 @@ glm::vec4 otherColour(const story::Story& story, const std::string& id) {
     return {0.5f, 0.5f, 0.5f, 1.0f};
 }
 
-int legendPattern(story::FillPattern p) {
-    return p == story::FillPattern::Solid ? 0 : 1;
+// The legend: each faction as its confirmed areas look, then the statuses the story uses besides confirmed,
+// drawn in the colours of the first area that has them (contested: in both factions' colours). Entries
+// carry the map's styles, so the swatches are painted as the map paints (shared/area_paint.glsl).
+std::vector<LegendEntry> legendEntries(const story::Story& story) {
+    std::vector<LegendEntry> out;
+    for (const story::Faction& fa : story.factions)
+        out.push_back({fa.legend.empty() ? fa.name : fa.legend, OverlayStyle::confirmed(fa.colour)});
+    if (!story.legend.showStatuses) return out;
+    for (story::ClaimStatus status : {story::ClaimStatus::Claimed, story::ClaimStatus::Contested}) {
+        const story::ControlArea* first = nullptr;
+        for (const story::ControlArea& a : story.areas)
+            for (const story::ControlKeyframe& k : a.keyframes)
+                if (!first && k.status == status) first = &a;
+        if (!first) continue;
+        const story::Faction* faction = story::findFaction(story, first->faction);
+        const glm::vec4 colour = faction ? faction->colour : glm::vec4(0.5f, 0.5f, 0.5f, 1.0f);
+        out.push_back({status == story::ClaimStatus::Claimed ? "Claimed, unconfirmed" : "Contested",
+                       areaStyle(status, colour, otherColour(story, first->faction))});
+    }
+    return out;
+}
+
+// The median ground height under the areas' outlines (their first keyframes, sampled), for the swatches'
+// ground colour; none without a terrain to ask (the renderer then takes its regional grid's).
+std::optional<float> legendGround(const story::Story& story,
+                                  const std::function<double(double lat, double lon)>& groundMsl) {
+    std::vector<double> heights;
+    if (groundMsl)
+        for (const story::ControlArea& a : story.areas) {
+            if (a.keyframes.empty()) continue;
+            for (const story::Polygon& p : a.keyframes.front().area) {
+                const size_t step = std::max<size_t>(1, p.outer.size() / 16);
+                for (size_t i = 0; i < p.outer.size(); i += step)
+                    if (double h = groundMsl(p.outer[i].lat, p.outer[i].lon); std::isfinite(h)) heights.push_back(h);
+            }
+        }
+    if (heights.empty()) return std::nullopt;
+    std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+    return float(heights[heights.size() / 2]);
 }
 
 }  // namespace
@@ -87,6 +129,7 @@ StoryOverlay buildStoryOverlay(const story::Story& story, const story::StoryFram
         out.layers.push_back(std::move(layer));
         out.borderLayer.push_back(border);
     }
+    out.keepLabelsOff.assign(out.layers.size(), false);
     for (const story::ArrowState& a : frame.arrows) {
         if (a.shape.outer.size() < 3) continue;  // not started yet
         const story::Faction* faction = story::findFaction(story, a.arrow->faction);
@@ -97,6 +140,7 @@ StoryOverlay buildStoryOverlay(const story::Story& story, const story::StoryFram
         layer.style = OverlayStyle::arrow(faction ? faction->colour : glm::vec4(0.2f, 0.2f, 0.2f, 1.0f));
         out.layers.push_back(std::move(layer));
         out.borderLayer.push_back(false);
+        out.keepLabelsOff.push_back(true);
     }
 
     for (const story::Label& l : story.labels) {
@@ -121,14 +165,8 @@ StoryOverlay buildStoryOverlay(const story::Story& story, const story::StoryFram
     f.disclaimer = story.disclaimer;
     f.attribution = story.attribution;
     f.legendTitle = story.legend.title;
-    for (const story::Faction& fa : story.factions)
-        f.legend.push_back({fa.legend.empty() ? fa.name : fa.legend, fa.colour, legendPattern(fa.pattern)});
-    if (story.legend.showStatuses) {
-        const glm::vec4 neutral{0.92f, 0.90f, 0.86f, 1.0f};
-        f.legend.push_back({"Confirmed", neutral, 0});
-        f.legend.push_back({"Claimed, unconfirmed", neutral, 1});
-        f.legend.push_back({"Contested", neutral, 2});
-    }
+    f.legend = legendEntries(story);
+    f.legendGroundMsl = legendGround(story, groundMsl);
     return out;
 }
 

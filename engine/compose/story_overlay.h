@@ -25,6 +25,7 @@ using render::OverlayStyle;
 struct StoryOverlay {
     std::vector<OverlayLayer> layers;  // draw order: areas (story order), lines, arrows
     std::vector<bool> borderLayer;     // per layer: a line of kind "border"
+    std::vector<bool> keepLabelsOff;   // per layer: labels keep off it (advance arrows)
     std::vector<LabelRequest> labels;
     Furniture furniture;
 };

@@ -33,6 +33,8 @@ struct FrameContent {
     std::vector<OverlayLayer> layers;  // draw order: areas, lines, arrows
     // Per layer: the story's own copy of the base-map border, dropped while the scene draws its full border.
     std::vector<bool> sceneBorderStandsIn;
+    // Per layer: labels keep off its outline (advance arrows: a name touching an arrowhead reads as its caption).
+    std::vector<bool> keepLabelsOff;
     // nullopt: the scene's marked places. A story's labels replace them (an empty list shows none).
     std::optional<std::vector<LabelRequest>> labels;
     Furniture furniture;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "render/screen_index.h"
+
 namespace fl::render {
 
 namespace {
@@ -98,25 +100,69 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
         }
     }
 
-    std::vector<Box> taken;  // text boxes of labels with alpha > 0
-    std::vector<Box> takenText;
+    // What is on the screen, indexed by position: the layout asks only about what is near a candidate.
+    ScreenIndex taken(o.width, o.height), markers(o.width, o.height), obstacles(o.width, o.height);
+    ScreenIndex borders(o.width, o.height), routes(o.width, o.height), keepOff(o.width, o.height);
+    ScreenIndex leaders(o.width, o.height);  // leader lines placed
+    for (const Box& b : o.obstacles) obstacles.addBox(b);
+    for (const auto& l : o.borders) borders.addPolyline(l, false);
+    for (const auto& l : o.borders) routes.addPolyline(l, false);
+    for (const auto& l : o.routes) routes.addPolyline(l, false);
+    for (const auto& l : o.keepOff) keepOff.addPolyline(l, false);
     auto inside = [&](const Box& b) {
         return o.width <= 0 || (b.x0 >= 0 && b.y0 >= 0 && b.x1 <= o.width && b.y1 <= o.height);
     };
-    std::vector<std::pair<size_t, Box>> markers;  // shown markers, by label
+    // The map's lines: a name on its anchor's side of any border, a leader not along a border or route. A
+    // name appearing must keep its whole box off the border; one already shown stays while its centre is on
+    // its place's side (hysteresis: a border line sweeping past a box in a camera move does not blink it).
+    auto respectsLines = [&](const LabelInput& l, const Box& text, bool leader, float clearance, bool shown) {
+        const Box grown = text.grown(clearance);
+        if (keepOff.anySegmentTouches(grown)) return false;
+        const glm::vec2 to = nearestPoint(text, l.anchor);
+        const glm::vec2 centre{0.5f * (text.x0 + text.x1), 0.5f * (text.y0 + text.y1)};
+        if (!l.onBorder) {
+            if (borders.anySegmentCrosses(l.anchor, centre) || borders.anySegmentCrosses(l.anchor, to)) return false;
+            if (!shown && borders.anySegmentTouches(grown)) return false;
+        }
+        if (leader)
+            for (float t : {0.25f, 0.5f, 0.75f})
+                if (routes.anySegmentWithin(l.anchor + (to - l.anchor) * t, o.leaderClearance)) return false;
+        return true;
+    };
+    // Leaders cross no other leader or marker, and no name covers a leader: crossed leaders can be followed
+    // to the wrong place. (A leader may pass a name: in a tight cluster the near names ring the place.)
+    // A name already shown keeps its place (hysteresis, as for the margins).
+    auto respectsLeaders = [&](size_t self, const LabelInput& l, const Box& text, bool leader, float clearance,
+                               bool shown) {
+        if (shown) return true;
+        if (leaders.anySegmentTouches(text.grown(clearance))) return false;
+        if (!leader) return true;
+        const glm::vec2 to = nearestPoint(text, l.anchor);
+        const glm::vec2 d = to - l.anchor;
+        const float len = std::sqrt(d.x * d.x + d.y * d.y);
+        // Tested from a little beyond the marker's rim: leaders of places at one spot share their start, and
+        // markers there are the label's own place.
+        const float skip = 2.0f * l.markerRadius + 1.0f;
+        if (len <= skip) return true;
+        const glm::vec2 from = l.anchor + d * (skip / len);
+        return !leaders.anySegmentCrosses(from, to) && !markers.anyBoxTouchedBy(from, to, uint32_t(self));
+    };
     auto free = [&](size_t self, const Box& text, const Box& marker, float clearance) {
         if (!inside(text)) return false;
         const Box grown = text.grown(clearance);
-        for (const Box& t : taken)
-            if (grown.overlaps(t)) return false;
-        for (const auto& [owner, m] : markers)  // a name may sit close to its own marker
-            if (owner != self && grown.overlaps(m)) return false;
-        for (const Box& t : o.obstacles)
-            if (grown.overlaps(t)) return false;
+        if (taken.anyBoxOverlaps(grown)) return false;
+        if (markers.anyBoxOverlaps(grown, uint32_t(self))) return false;  // a name may sit close to its own marker
+        if (obstacles.anyBoxOverlaps(grown)) return false;
         // Our marker must not sit under a label already placed.
-        for (const Box& t : takenText)
-            if (marker.overlaps(t.grown(clearance))) return false;
+        if (taken.anyBoxOverlaps(marker.grown(clearance))) return false;
         return true;
+    };
+    auto candidateFree = [&](size_t self, int position, float clearance, bool shown) {
+        const LabelInput& l = labels[self];
+        bool leader = false;
+        const Box b = candidateBox(l.anchor, l.size, l.markerRadius, position, o, &leader);
+        return free(self, b, markerBox(l), clearance) && respectsLines(l, b, leader, clearance, shown) &&
+               respectsLeaders(self, l, b, leader, clearance, shown);
     };
     auto place = [&](size_t i, int position, float alpha) {
         const LabelInput& l = labels[i];
@@ -124,6 +170,7 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
         bool leader = false;
         p.box = candidateBox(l.anchor, l.size, l.markerRadius, position, o, &leader, &p.align);
         p.position = position;
+        p.anchor = l.anchor;
         p.alpha = alpha;
         p.visible = true;
         p.leader = leader;
@@ -133,9 +180,9 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
             const float len = std::sqrt(d.x * d.x + d.y * d.y);
             p.leaderFrom = len > l.markerRadius ? l.anchor + d * (l.markerRadius / len) : l.anchor;
         }
-        taken.push_back(p.box);
-        takenText.push_back(p.box);
-        if (p.markerAlpha <= 0) markers.push_back({i, markerBox(l)});
+        taken.addBox(p.box);
+        if (leader) leaders.addPolyline({p.leaderFrom, p.leaderTo}, false);
+        if (p.markerAlpha <= 0) markers.addBox(markerBox(l), uint32_t(i));
         p.markerAlpha = std::max(p.markerAlpha, alpha);
         next[i].shown = true;
         next[i].position = position;
@@ -168,21 +215,19 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
     // Markers first: every place that is shown keeps its marker clear, whether or not its name fits, so a
     // more important name goes round a lesser place's marker instead of hiding it.
     for (size_t i : wanted) {
-        markers.push_back({i, markerBox(labels[i])});
+        markers.addBox(markerBox(labels[i]), uint32_t(i));
         out.placements[i].markerAlpha = 1;
     }
     for (size_t i : fading) {
         const float alpha = prev[i].alpha - fadeStep;
         if (alpha <= 0.0f) continue;
-        const Box b = candidateBox(labels[i].anchor, labels[i].size, labels[i].markerRadius, prev[i].position, o);
-        if (free(i, b, markerBox(labels[i]), o.margin)) place(i, prev[i].position, alpha);
+        if (candidateFree(i, prev[i].position, o.margin, true)) place(i, prev[i].position, alpha);
     }
 
     // 2. Wanted labels, greedy by priority. An incumbent tries its last position first and needs the plain
     //    margin; a newcomer needs the extra appear margin (hysteresis at collision boundaries).
     const int n = candidateCount(o);
     for (size_t i : wanted) {
-        const LabelInput& l = labels[i];
         const bool incumbent = !cut && prev[i].shown && prev[i].alpha > 0 && prev[i].position >= 0;
         const float clearance = o.margin + (incumbent || cut ? 0.0f : o.appearMargin);
         std::vector<int> order(size_t(n), 0);
@@ -191,8 +236,7 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
             std::rotate(order.begin(), std::find(order.begin(), order.end(), prev[i].position),
                         std::find(order.begin(), order.end(), prev[i].position) + 1);
         for (int position : order) {
-            const Box b = candidateBox(l.anchor, l.size, l.markerRadius, position, o);
-            if (!free(i, b, markerBox(l), clearance)) continue;
+            if (!candidateFree(i, position, clearance, incumbent && position == prev[i].position)) continue;
             const float start = incumbent ? prev[i].alpha : 0.0f;
             place(i, position, std::min(1.0f, start + fadeStep));
             break;

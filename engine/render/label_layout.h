@@ -30,6 +30,9 @@ struct LabelInput {
     bool occluded = false;   // terrain lies between the eye and the anchor
     glm::vec2 size{};        // the label's box (text with its halo), pixels
     float markerRadius = 0;  // the marker disc at the anchor; other labels keep off it
+    // The place lies on a border (a crossing point, within ~1 km on the ground): its name may sit on either
+    // side. Decided on the ground, not in pixels, so it does not flip as the camera moves.
+    bool onBorder = false;
 };
 
 struct LabelLayoutOptions {
@@ -55,6 +58,18 @@ struct LabelLayoutOptions {
     float width = 0, height = 0;
     // Screen furniture and other areas labels keep off.
     std::vector<Box> obstacles;
+    // Lines on the map, projected (px; the renderer builds them each frame):
+    // borders: a name stays on its anchor's side: the way from its anchor to its box (a leader line) and to
+    // the box's centre crosses none, and a name appearing keeps its box off them (one already shown may stay
+    // while a line sweeps past its edge); a place on a border (LabelInput::onBorder) may be named on either side.
+    std::vector<std::vector<glm::vec2>> borders;
+    // routes: a leader line does not run along a route or a border: its middle half keeps `leaderClearance`
+    // px from them (where it merged into a border it read as a boundary).
+    std::vector<std::vector<glm::vec2>> routes;
+    // outlines labels keep off (advance arrows; a whole ring repeats its first point): no box touches one,
+    // with the usual margin.
+    std::vector<std::vector<glm::vec2>> keepOff;
+    float leaderClearance = 5.0f;
 };
 
 // Which candidate a label took: 0 right, 1 left, 2 above, 3 below of the anchor; 4.. displaced (leader).
@@ -64,7 +79,8 @@ struct LabelPlacement {
     bool visible = false;  // alpha > 0
     float alpha = 0;
     Box box;
-    int position = -1;  // the candidate, -1 when hidden
+    glm::vec2 anchor{};  // the label's projected anchor, px (as given)
+    int position = -1;   // the candidate, -1 when hidden
     bool leader = false;
     glm::vec2 leaderFrom{}, leaderTo{};  // anchor -> nearest point of the box
     int align = 0;                       // text alignment in the box: -1 left, 0 centre, +1 right
@@ -96,7 +112,8 @@ int candidateCount(const LabelLayoutOptions& o);
 // One frame. `previous` empty (a cut, or a still): labels take their places at full alpha with no
 // debouncing. Markers of all wanted places are reserved first; then names greedy by (priority +
 // incumbentBonus if shown last frame, then id). Guarantee: boxes of labels with alpha > 0 never overlap each
-// other, any shown marker, the obstacles, or the frame edge.
+// other, any shown marker, the obstacles, the keep-off outlines or the frame edge, and keep the border and
+// leader rules above. Cost: about linear in the labels (a grid over the frame finds what is near a box).
 LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const LabelLayoutState& previous,
                                const LabelLayoutOptions& options);
 

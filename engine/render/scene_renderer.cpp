@@ -23,8 +23,9 @@ namespace {
 // One vertex of the screen-space overlay (overlay.vert).
 struct OverlayVertex {
     glm::vec4 posUv, color, halo, params;
+    glm::vec4 style{0};  // legend swatches only (overlay.frag's swatch())
 };
-static_assert(sizeof(OverlayVertex) == 64);
+static_assert(sizeof(OverlayVertex) == 80);
 
 constexpr uint32_t kMaxOverlayVertices = 6 * 8192;
 
@@ -178,7 +179,8 @@ Result<Ok> SceneRenderer::init(VkRenderPass renderPass, uint32_t slotCount, cons
     overlay.attributes = {{0, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 0},
                           {1, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 16},
                           {2, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 32},
-                          {3, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 48}};
+                          {3, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 48},
+                          {4, 0, VK_FORMAT_R32G32B32A32_SFLOAT, 64}};
     m_overlayPipeline = gpu::createGraphicsPipeline(m_ctx, overlay);
     return Ok{};
 }
@@ -198,6 +200,9 @@ Status SceneRenderer::setContent(const FrameContent& content) {
     m_overlays = content.layers;
     m_sceneBorderStandsIn = content.sceneBorderStandsIn;
     m_sceneBorderStandsIn.resize(m_overlays.size(), false);
+    m_keepLabelsOff = content.keepLabelsOff;
+    m_keepLabelsOff.resize(m_overlays.size(), false);
+    m_labelLinesDirty = true;
     m_overlaysDirty = true;
     // Anchors without a height sit on the regional grid: always loaded, so a still never depends on what
     // streamed in before it.
@@ -296,6 +301,7 @@ Status SceneRenderer::shapeText(const std::string& text, bool bold, ShapedText& 
 }
 
 Status SceneRenderer::setLabels(std::vector<LabelRequest> labels) {
+    m_labelLinesDirty = true;  // which places lie on a border
     m_labelRequests = std::move(labels);
     m_labels.clear();
     m_placements.clear();
@@ -318,6 +324,7 @@ Status SceneRenderer::setFurniture(const Furniture& furniture) {
 
 Status SceneRenderer::setFurnitureText(const Furniture& furniture) {
     m_furniture = furniture;
+    if (!m_furniture.legendGroundMsl) m_furniture.legendGroundMsl = medianGroundUnderAreas();
     m_shaped.clear();
     Status status = Ok{};
     auto add = [&](const std::string& text, bool bold) {
@@ -396,10 +403,11 @@ constexpr float kGlyph = 0, kDisc = 1, kBar = 2, kSwatch = 3;
 struct OverlayBuilder {
     std::vector<OverlayVertex>& verts;
     void quad(float x0, float y0, float x1, float y1, glm::vec2 uv0, glm::vec2 uv1, const glm::vec4& color,
-              const glm::vec4& halo, const glm::vec4& params) {
-        const OverlayVertex a{{x0, y0, uv0.x, uv0.y}, color, halo, params},
-            b{{x1, y0, uv1.x, uv0.y}, color, halo, params}, c{{x0, y1, uv0.x, uv1.y}, color, halo, params},
-            d{{x1, y1, uv1.x, uv1.y}, color, halo, params};
+              const glm::vec4& halo, const glm::vec4& params, const glm::vec4& style = glm::vec4(0)) {
+        const OverlayVertex a{{x0, y0, uv0.x, uv0.y}, color, halo, params, style},
+            b{{x1, y0, uv1.x, uv0.y}, color, halo, params, style},
+            c{{x0, y1, uv0.x, uv1.y}, color, halo, params, style},
+            d{{x1, y1, uv1.x, uv1.y}, color, halo, params, style};
         verts.insert(verts.end(), {a, c, b, b, c, d});
     }
     // An antialiased line with a halo: uv.x is the signed distance across it in pixels.
@@ -423,12 +431,67 @@ struct OverlayBuilder {
     }
 };
 
-glm::vec4 premultiplied(glm::vec4 c, float alpha = 1) {
-    const float a = c.a * alpha;
-    return {c.r * a, c.g * a, c.b * a, a};
+}  // namespace
+
+// The swatches' ground: the median regional-grid height under the drawn areas' outlines (1000 m, the Kandahar
+// plain, without areas).
+float SceneRenderer::medianGroundUnderAreas() const {
+    std::vector<double> heights;
+    for (size_t i = 0; i < m_overlays.size(); ++i) {
+        if (m_overlays[i].kind != OverlayKind::Area || m_keepLabelsOff[i]) continue;
+        for (const auto& ring : m_overlays[i].from.rings) {
+            const size_t step = std::max<size_t>(1, ring.size() / 16);
+            for (size_t k = 0; k < ring.size(); k += step)
+                if (double h = terrainHeightMsl(ring[k].y, ring[k].x, false); std::isfinite(h)) heights.push_back(h);
+        }
+    }
+    if (heights.empty()) return 1000.0f;
+    std::nth_element(heights.begin(), heights.begin() + ptrdiff_t(heights.size() / 2), heights.end());
+    return float(heights[heights.size() / 2]);
 }
 
-}  // namespace
+void SceneRenderer::updateLabelLines(const ViewState& view, const RenderSettings& settings) {
+    const std::tuple<double, bool, bool> key{settings.exaggeration,
+                                             settings.borders && !m_borderLayer.from.rings.empty(), settings.overlays};
+    if (m_labelLinesDirty || key != m_labelLinesFor) {
+        const terrain::GeoidModel* geoid = m_scene.geoidModel();
+        const glm::dmat3 ecefToScene = glm::transpose(m_scene.frame.enuToEcef());
+        // The regional grid: always loaded, so where a name may go never depends on what streamed in.
+        auto ground = [&](double lat, double lon) {
+            double h = terrainHeightMsl(lat, lon, false);
+            if (!std::isfinite(h)) h = 0.0;
+            return m_scene.frame.fromGeodetic({lat, lon, terrain::undulationOrZero(geoid, lat, lon)}) +
+                   ecefToScene * geo::ellipsoidNormal(lat, lon) * (h * settings.exaggeration);
+        };
+        static const std::vector<OverlayLayer> kNone;
+        m_labelLines =
+            placeLabelLines(std::get<1>(key) ? &m_borderLayer : nullptr, settings.overlays ? m_overlays : kNone,
+                            m_sceneBorderStandsIn, m_keepLabelsOff, ground);
+        std::vector<glm::dvec2> places;
+        for (const Label& l : m_labels) places.emplace_back(l.request.lat, l.request.lon);
+        m_labelOnBorder = placesOnBorders(m_labelLines, places);
+        m_labelLinesFor = key;
+        m_labelLinesDirty = false;
+    }
+    projectLabelLines(m_labelLines, view, m_labelOptions);
+}
+
+// A frame too small for its furniture says what it left out, once per change (not once per frame).
+void SceneRenderer::reportDroppedFurniture(const ViewState& view) {
+    std::string warning;
+    const FurnitureLayout& l = m_furnitureLayout;
+    const std::string size = std::to_string(view.width) + "x" + std::to_string(view.height);
+    if (!l.dropped.empty()) {
+        warning = "furniture: " + size + " is too small to show the ";
+        for (size_t i = 0; i < l.dropped.size(); ++i) warning += (i ? ", " : "") + l.dropped[i];
+        warning += " at a legible size; left out";
+    }
+    if (l.attributionOutsideSafe)
+        warning += std::string(warning.empty() ? "furniture: " + size + ": " : "; ") +
+                   "the credits do not fit the title-safe area and use the whole frame";
+    if (warning != m_furnitureWarning && !warning.empty()) log::warn(warning);
+    m_furnitureWarning = warning;
+}
 
 void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, const RenderSettings& settings) {
     Slot& slot = m_slots[slotIndex];
@@ -451,23 +514,40 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
     // Furniture first: its blocks are obstacles the labels keep off.
     m_furnitureLayout = {};
     if (settings.furniture && !m_furniture.empty()) {
+        // Wrapped lines are new strings: shaped here, once (their glyphs reach the atlas before this frame
+        // draws: prepare() uploads it after buildOverlay()).
+        auto shaped = [&](const std::string& t, bool bold) -> const ShapedText* {
+            const std::string key = (bold ? "B" : "R") + t;
+            auto it = m_shaped.find(key);
+            if (it == m_shaped.end()) {
+                ShapedText s;
+                if (!shapeText(t, bold, s)) return nullptr;  // the whole line's shaping error was reported
+                it = m_shaped.emplace(key, std::move(s)).first;
+            }
+            return &it->second;
+        };
         auto measure = [&](const std::string& t, float sizePx, bool bold) {
-            auto it = m_shaped.find((bold ? "B" : "R") + t);
-            return it == m_shaped.end() ? 0.0f : it->second.advance * sizePx * pxPerAtlasPx;
+            const ShapedText* s = shaped(t, bold);
+            return s ? s->advance * sizePx * pxPerAtlasPx : 0.0f;
         };
         m_furnitureLayout = layoutFurniture(m_furniture, view.width, view.height, measure);
+        reportDroppedFurniture(view);
         // Broadcast lower-third style: dark translucent panels with white text.
         const glm::vec4 panel(0.05f, 0.06f, 0.08f, 0.62f), white(1, 1, 1, 1), none(0);
         for (const Box& b : m_furnitureLayout.blocks()) out.panel(b, panel);
+        const float styleScale = float(view.height) / 1080.0f;  // style sizes are px at 1080 lines, as on the map
         for (const FurnitureSwatch& s : m_furnitureLayout.swatches) {
-            const glm::vec4 outline = s.pattern == 3 ? premultiplied(s.colourSrgb) : glm::vec4(0.9f, 0.9f, 0.9f, 1);
-            out.quad(s.box.x0, s.box.y0, s.box.x1, s.box.y1, {0, 0}, {s.box.width(), s.box.height()},
-                     premultiplied(s.colourSrgb), outline,
-                     {kSwatch, s.box.width(), s.box.height(), static_cast<float>(s.pattern)});
+            const OverlayStyle& st = s.style;
+            const glm::vec4 colour(glm::vec3(linearColour(st.colour)), std::clamp(st.fillOpacity, 0.0f, 1.0f));
+            const glm::vec4 second = linearColour(st.secondColour);
+            const glm::vec4 style(st.lineWidthPx * styleScale, std::max(8.0f, st.hatchPx * styleScale),
+                                  m_furniture.legendGroundMsl.value_or(1000.0f),
+                                  st.dashed ? std::max(4.0f, st.dashPx * styleScale) : 0);
+            out.quad(s.box.x0, s.box.y0, s.box.x1, s.box.y1, {0, 0}, {s.box.width(), s.box.height()}, colour, second,
+                     {kSwatch, s.box.width(), s.box.height(), static_cast<float>(st.pattern)}, style);
         }
         for (const FurnitureText& t : m_furnitureLayout.texts) {
-            auto it = m_shaped.find((t.bold ? "B" : "R") + t.text);
-            if (it != m_shaped.end()) text(it->second, t.x, t.baseline, t.sizePx, white, none, 0);
+            if (const ShapedText* s = shaped(t.text, t.bold)) text(*s, t.x, t.baseline, t.sizePx, white, none, 0);
         }
     }
 
@@ -516,6 +596,9 @@ void SceneRenderer::buildOverlay(uint32_t slotIndex, const ViewState& view, cons
         m_labelOptions.margin = std::max(2.0f, 0.004f * h);
         m_labelOptions.appearMargin = std::max(4.0f, 0.012f * h);
         m_labelOptions.obstacles = m_furnitureLayout.blocks();
+        updateLabelLines(view, settings);
+        for (size_t i = 0; i < inputs.size() && i < m_labelOnBorder.size(); ++i)
+            inputs[i].onBorder = m_labelOnBorder[i];
         if (!settings.labelContinuity) m_labelState.clear();
         LabelLayoutResult result = layoutLabels(inputs, m_labelState, m_labelOptions);
         m_labelState = std::move(result.state);

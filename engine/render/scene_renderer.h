@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "render/font_atlas.h"
 #include "render/frame_content.h"
 #include "render/label_layout.h"
+#include "render/label_lines.h"
 #include "render/picking.h"
 #include "render/screen_furniture.h"
 #include "render/terrain_renderer.h"
@@ -109,6 +111,9 @@ private:
     SceneRenderer(gpu::Context& ctx, const scene::Scene& scene) : m_ctx(ctx), m_scene(scene) {}
     Result<Ok> init(VkRenderPass renderPass, uint32_t slots, const TerrainRendererOptions& terrain);
     void buildOverlay(uint32_t slot, const ViewState& view, const RenderSettings& settings);
+    void reportDroppedFurniture(const ViewState& view);
+    void updateLabelLines(const ViewState& view, const RenderSettings& settings);
+    float medianGroundUnderAreas() const;
     Status shapeText(const std::string& text, bool bold, ShapedText& out);
     Status setFurnitureText(const Furniture& furniture);
     // The layers the overlay field draws this frame: the content's (unless overlays are off) and the border.
@@ -142,11 +147,18 @@ private:
     Furniture m_furniture;
     FurnitureLayout m_furnitureLayout;
     std::unordered_map<std::string, ShapedText> m_shaped;  // by style + text (furniture lines)
+    std::string m_furnitureWarning;                        // the last one logged (once per change)
     std::unique_ptr<TerrainRenderer> m_tiles;
     uint64_t m_frameNumber = 0;
 
     std::vector<OverlayLayer> m_overlays;
     std::vector<bool> m_sceneBorderStandsIn;  // per layer of m_overlays
+    std::vector<bool> m_keepLabelsOff;        // per layer of m_overlays
+    // The lines labels respect, on the ground; placed again when the content, exaggeration or borders change.
+    LabelLines m_labelLines;
+    std::vector<bool> m_labelOnBorder;  // per label: its place is on a border (placed with the lines)
+    bool m_labelLinesDirty = true;
+    std::tuple<double, bool, bool> m_labelLinesFor{0.0, false, false};  // (exaggeration, borders, overlays) placed for
     double m_animationSeconds = 0;
     std::optional<uint64_t> m_contentRevision;  // of the last setContent()
     // What the field was last given: re-sent when the layers or these switches change.

@@ -10,6 +10,7 @@
 #ifndef FRONTLINE_OVERLAY_SHADING_GLSL
 #define FRONTLINE_OVERLAY_SHADING_GLSL
 
+#include "shared/area_paint.glsl"
 #include "shared/gpu_types.h"
 
 layout(set = 1, binding = 11, std140) uniform OverlayBlock { OverlayUniforms overlay; };
@@ -116,32 +117,20 @@ float ovPxScale(float d, mat2 J, mat2 invJt) {
     return gl > 0.0 && nl > 0.0 ? gl / nl : sqrt(abs(determinant(J)));
 }
 
-// Anti-aliased stripes of ground coordinate u (Mercator), `duPx`: |du| per px; stripe width 35 %.
-float ovStripes(float u, float duPx, float periodPx, float mercPerPx) {
+// Anti-aliased stripes of ground coordinate u (Mercator), `duPx`: |du| per px; stripe width 35 %, shifted by
+// `phase` periods.
+float ovStripes(float u, float duPx, float periodPx, float mercPerPx, float phase) {
     // Ground period: power of two near periodPx pixels, cross-faded with the next one (px-stable).
     float lv = log2(max(periodPx * mercPerPx * 1.41421356, 1e-30));
     float p0 = exp2(floor(lv));
     float f = fract(lv);
-    float s = 0.0;
-    for (int i = 0; i < 2; ++i) {
-        float period = i == 0 ? p0 : 2.0 * p0;
-        float ph = fract(u / period);
-        float dist = abs(ph - 0.5);  // 0 at the stripe's centre
-        float aa = max(duPx / period, 1e-6);
-        float cov = clamp((0.175 - dist) / aa + 0.5, 0.0, 1.0);
-        s += (i == 0 ? 1.0 - f : f) * cov;
-    }
-    return s;
+    return (1.0 - f) * stripeCoverage(u, p0, phase, duPx / p0) + f * stripeCoverage(u, 2.0 * p0, phase, duPx / (2.0 * p0));
 }
 
 // Glow strength at `x` px beyond the line: soft, and zero at 2.5 glow widths (inside the band).
 float ovGlow(float x, float glow) {
     float f = 1.0 - smoothstep(0.0, 2.5 * glow, max(x, 0.0));
     return f * f;
-}
-
-vec3 ovOver(vec3 base, vec3 c, float a) {
-    return mix(base, c, clamp(a, 0.0, 1.0));
 }
 
 // The overlays over `albedo` (linear), at camera-relative Mercator position m (v south).
@@ -154,7 +143,7 @@ vec3 applyOverlays(vec3 albedo, vec2 m) {
     vec2 mAbs = m + overlay.anchor.xy;  // Mercator modulo 2^-10: ground-fixed phase for patterns
     float scale = overlay.field.z;
     OvCascades k = ovPick(m, mercPerPx);
-    float duDiag = abs(dx.x + dx.y) + abs(dy.x + dy.y), dvDiag = abs(dx.x - dx.y) + abs(dy.x - dy.y);
+    float duDiag = abs(dx.x + dx.y) + abs(dy.x + dy.y);
 
     mat2 J = mat2(dx, dy);
     mat2 invJt = abs(determinant(J)) > 0.0 ? inverse(transpose(J)) : mat2(0.0);
@@ -214,21 +203,12 @@ vec3 applyOverlays(vec3 albedo, vec2 m) {
                 float sa = 0.5 * (1.0 - smoothstep(-0.5 * shadow, shadow, ds));
                 result = ovOver(result, result * 0.2, sa * (1.0 - inside));
             }
-            float fo = L.params.y;
-            uint pattern = L.info.y;
-            if (pattern == 0u) {
-                result = ovOver(result, c, inside * fo);
-            } else if (pattern == 1u) {
-                float s = ovStripes(mAbs.x + mAbs.y, duDiag, L.params.w, mercPerPx);
-                result = ovOver(result, c, inside * 0.18);
-                result = ovOver(result, c, inside * fo * s);
-            } else if (pattern == 2u) {
-                float s1 = ovStripes(mAbs.x + mAbs.y, duDiag, L.params.w, mercPerPx);
-                float s2 = ovStripes(mAbs.x - mAbs.y, dvDiag, L.params.w, mercPerPx);
-                result = ovOver(result, mix(c, L.second.rgb, 0.5), inside * 0.15);
-                result = ovOver(result, L.second.rgb, inside * fo * s2 * L.second.a);
-                result = ovOver(result, c, inside * fo * s1);
-            }
+            AreaPaint paint = AreaPaint(c, L.second.rgb, L.second.a, L.params.y, L.info.y);
+            float sA = 0.0, sB = 0.0;
+            float hatch = max(L.params.w * scale, 8.0);  // as every style size: px at 1080 lines (legible floor)
+            if (paint.pattern == 1u || paint.pattern == 2u) sA = ovStripes(mAbs.x + mAbs.y, duDiag, hatch, mercPerPx, 0.0);
+            if (paint.pattern == 2u) sB = ovStripes(mAbs.x + mAbs.y, duDiag, hatch, mercPerPx, 0.5);
+            result = paintAreaFill(result, paint, inside, sA, sB);
             if (glow > 0.0) result = ovOver(result, L.lineColour.rgb, 0.5 * ovGlow(abs(d) - halfW, glow) * dash);
             if (lineW > 0.0) result = ovOver(result, L.lineColour.rgb, clamp(halfW + 0.5 - abs(d), 0.0, 1.0) * L.lineColour.a * dash);
         }

@@ -228,7 +228,7 @@ TEST(OverlayFieldStyles, PresetsImplementTheStatusLook) {
     EXPECT_FALSE(confirmed.dashed);
     EXPECT_EQ(claimed.pattern, Pattern::Hatched);
     EXPECT_TRUE(claimed.dashed);
-    EXPECT_EQ(contested.pattern, Pattern::CrossHatched);
+    EXPECT_EQ(contested.pattern, Pattern::TwoColourStripes);
     EXPECT_EQ(contested.secondColour, blue);
     EXPECT_GT(arrow.shadowPx, 0.0f);
     EXPECT_GT(OverlayStyle::border().casingPx, 0.0f);

@@ -3,6 +3,8 @@
 
 #include "render/screen_furniture.h"
 
+#include <algorithm>
+
 using namespace fl::render;
 
 namespace {
@@ -19,16 +21,18 @@ Furniture story() {
     f.disclaimer = "Areas approximate";
     f.attribution = "Terrain: GMTED2010 (USGS/NGA)\nControl: FDD Long War Journal, news reports";
     f.legendTitle = "Control";
-    f.legend = {{"Taliban", {0.8f, 0.2f, 0.2f, 1}, 0},
-                {"Government", {0.2f, 0.4f, 0.8f, 1}, 0},
-                {"Contested", {0.8f, 0.6f, 0.2f, 1}, 1},
-                {"Claimed", {0.6f, 0.6f, 0.6f, 1}, 3}};
+    const glm::vec4 red{0.8f, 0.2f, 0.2f, 1}, blue{0.2f, 0.4f, 0.8f, 1};
+    f.legend = {{"Taliban", OverlayStyle::confirmed(red)},
+                {"Government", OverlayStyle::confirmed(blue)},
+                {"Claimed", OverlayStyle::claimed(red)},
+                {"Contested", OverlayStyle::contested(blue, red)}};
     return f;
 }
 
 void expectFits(const FurnitureLayout& l) {
     const auto blocks = l.blocks();
     for (const Box& b : blocks) {
+        if (l.attributionOutsideSafe && b.x1 == l.attributionPanel.x1 && b.y1 == l.attributionPanel.y1) continue;
         EXPECT_GE(b.x0, l.safe.x0 - 1e-3f);
         EXPECT_GE(b.y0, l.safe.y0 - 1e-3f);
         EXPECT_LE(b.x1, l.safe.x1 + 1e-3f);
@@ -69,7 +73,8 @@ TEST(ScreenFurnitureTest, BlocksSitInTheirCornersOfTheSafeArea) {
             EXPECT_NEAR(t.x + t.width, l.attributionPanel.x1 - 0.5f * 0.024f * 1080, 1e-2);
     // One swatch per entry, inside the legend panel and left of its text.
     ASSERT_EQ(l.swatches.size(), 4u);
-    EXPECT_EQ(l.swatches[2].pattern, 1);
+    EXPECT_EQ(l.swatches[2].style, OverlayStyle::claimed({0.8f, 0.2f, 0.2f, 1}));
+    EXPECT_EQ(l.swatches[3].style.pattern, Pattern::TwoColourStripes);
     for (const auto& s : l.swatches) {
         EXPECT_GE(s.box.x0, l.legendPanel.x0);
         EXPECT_LE(s.box.y1, l.legendPanel.y1);
@@ -92,7 +97,8 @@ TEST(ScreenFurnitureTest, ScalesWithTheResolution) {
 
 TEST(ScreenFurnitureTest, CrowdedSmallFramesShrinkToFitWithoutOverlap) {
     Furniture f = story();
-    for (int i = 0; i < 14; ++i) f.legend.push_back({"Entry " + std::to_string(i), {1, 1, 1, 1}, 2});
+    for (int i = 0; i < 14; ++i)
+        f.legend.push_back({"Entry " + std::to_string(i), OverlayStyle::confirmed({1, 1, 1, 1})});
     f.attribution += "\nA long line of sources that needs much of the frame's width";
     const FurnitureLayout l = layoutFurniture(f, 480, 270, measure);
     EXPECT_LT(l.scale, 1.0f);
@@ -110,4 +116,51 @@ TEST(ScreenFurnitureTest, EmptyFurnitureHasNoBlocks) {
     only.caption = "As of 14 July 2021";
     const auto l = layoutFurniture(only, 1280, 720, measure);
     EXPECT_EQ(l.blocks().size(), 1u);
+}
+
+TEST(ScreenFurnitureTest, EachCaptionLineIsShown) {
+    // Simultaneous captions arrive joined by newlines: both sides' claims must be on air, each on its line.
+    Furniture f = story();
+    f.subcaption = "Taliban claim capture of Spin Boldak crossing\nKabul says the attack was repelled";
+    const FurnitureLayout l = layoutFurniture(f, 1280, 720, measure);
+    std::vector<std::string> texts;
+    for (const auto& t : l.texts) texts.push_back(t.text);
+    EXPECT_NE(std::find(texts.begin(), texts.end(), "Taliban claim capture of Spin Boldak crossing"), texts.end());
+    EXPECT_NE(std::find(texts.begin(), texts.end(), "Kabul says the attack was repelled"), texts.end());
+    for (const auto& t : texts) EXPECT_EQ(t.find('\n'), std::string::npos) << t;
+    expectFits(l);
+}
+
+TEST(ScreenFurnitureTest, TextNeverShrinksBelowTheLegibleMinimum) {
+    const FurnitureOptions o;
+    for (auto [w, h] : {std::pair{640, 360}, {480, 270}, {320, 180}, {160, 90}}) {
+        const FurnitureLayout l = layoutFurniture(story(), w, h, measure);
+        for (const auto& t : l.texts) EXPECT_GE(t.sizePx, o.minTextPx) << w << "x" << h << " " << t.text;
+    }
+    // 640x360 still holds everything (at the minimum where needed); nothing is dropped.
+    EXPECT_TRUE(layoutFurniture(story(), 640, 360, measure).dropped.empty());
+}
+
+TEST(ScreenFurnitureTest, TheAttributionAlwaysFitsTheFrame) {
+    Furniture f = story();
+    f.attribution =
+        "Terrain: GMTED2010 data courtesy of the U.S. Geological Survey \u00b7 Border: \u00a9 OpenStreetMap "
+        "contributors \u00b7 Place data \u00a9 GeoNames (geonames.org), CC BY 4.0 \u00b7 Boundaries: "
+        "geoBoundaries (www.geoboundaries.org) \u00b7 Reporting: Reuters, AFP, Al Jazeera, Press TV (14 July 2021)";
+    for (auto [w, h] : {std::pair{1920, 1080}, {640, 360}, {320, 180}}) {
+        const FurnitureLayout l = layoutFurniture(f, w, h, measure);
+        bool credits = false;
+        for (const auto& t : l.texts) {
+            EXPECT_GE(t.x, 0.0f) << w << "x" << h << " " << t.text;
+            EXPECT_LE(t.x + t.width, float(w)) << w << "x" << h << " " << t.text;
+            credits |= t.text.find("OpenStreetMap") != std::string::npos;
+        }
+        EXPECT_TRUE(credits) << w << "x" << h << ": the credits were dropped";
+        EXPECT_GT(l.attributionPanel.height(), 0.0f);
+    }
+    // A thumbnail leaves out what it cannot hold legibly, and says what.
+    const FurnitureLayout tiny = layoutFurniture(f, 320, 180, measure);
+    EXPECT_FALSE(tiny.dropped.empty());
+    EXPECT_EQ(tiny.dropped.front(), "legend title");
+    expectFits(tiny);
 }
