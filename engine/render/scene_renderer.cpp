@@ -480,7 +480,7 @@ void SceneRenderer::updateLabelLines(const ViewState& view, const RenderSettings
 void SceneRenderer::reportDroppedFurniture(const ViewState& view) {
     std::string warning;
     const FurnitureLayout& l = m_furnitureLayout;
-    const std::string size = std::to_string(view.width) + "x" + std::to_string(view.height);
+    const std::string size = std::to_string(int(view.width)) + "x" + std::to_string(int(view.height));
     if (!l.dropped.empty()) {
         warning = "furniture: " + size + " is too small to show the ";
         for (size_t i = 0; i < l.dropped.size(); ++i) warning += (i ? ", " : "") + l.dropped[i];
