@@ -44,6 +44,8 @@ std::string usage() {
            "render options:\n"
            "  --view NAME                              a named view (see `frontline views`)\n"
            "  --camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG  a camera instead (altitude above mean sea level)\n"
+           "  --at SECONDS                             the story's shot at that presentation time: its camera\n"
+           "                                           track and its clock (the frame `record` writes then)\n"
            "  --size WxH                               output size (default 1280x720)\n"
            "  --out FILE.png                           output file (default out/<view>.png)\n"
            "  --time ISO-8601                          story time, e.g. 2021-07-14T12:00Z (default: the story's\n"
@@ -104,6 +106,13 @@ void declareOptions(ArgParser& p, Command& cmd) {
         auto c = scene::parseCameraSpec(s);
         if (!c) return c.error();
         cmd.render.camera = *c;
+        return Ok{};
+    });
+    p.option("--at", "SECONDS", [&](const std::string& s) -> Status {
+        auto t = parseDouble(s, "--at");
+        if (!t) return t.error();
+        if (*t < 0) return Error{"--at: " + s + " is before the start of the story (0 s)"};
+        cmd.render.at = *t;
         return Ok{};
     });
     p.option("--size", "WxH", [&](const std::string& s) -> Status {

@@ -46,6 +46,8 @@ struct RenderOptions {
     ImageSize size{1280, 720};                // --size WxH
     std::string out;                          // --out FILE.png (default out/<view>.png)
     bool allowDegraded = false;               // --allow-degraded: exit 0 even when not at full detail
+    // --at SECONDS: the story's shot at that presentation time (its camera track and its clock together)
+    std::optional<double> at;
 };
 
 struct WindowOptions {

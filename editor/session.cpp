@@ -3,6 +3,8 @@
 #include "compose/compose.h"
 #include "story/key_check.h"
 
+#include <cmath>
+
 namespace fl::app {
 
 Result<StoryScene> loadStoryScene(const CommonOptions& common) {
@@ -29,6 +31,27 @@ render::RenderSettings frameSettings(const CommonOptions& common, const document
 
 render::FrameContent frameContent(const document::Document* document, double storyTime, const Look& look) {
     return document ? compose::compose(*document, storyTime, look) : render::FrameContent{};
+}
+
+story::GroundHeight drawnGround(const scene::Scene& scene, double exaggeration) {
+    return [&scene, exaggeration](double lat, double lon) -> std::optional<double> {
+        const double h = scene.dem.sampleBilinear(lat, lon);
+        if (!std::isfinite(h)) return std::nullopt;
+        return h * exaggeration;
+    };
+}
+
+Result<CameraPose> trackPose(const scene::Scene& scene, const story::CameraSample& sample, double seconds) {
+    scene::CameraSpec spec;
+    spec.lat = sample.lat;
+    spec.lon = sample.lon;
+    spec.altitudeMsl = sample.altitudeMsl;
+    spec.heading = sample.heading;
+    spec.pitch = sample.pitch;
+    spec.fovY = sample.fov;
+    char where[64];
+    std::snprintf(where, sizeof where, "the camera track at %.3f s", seconds);
+    return scene::checkedPose(spec, scene.geoidModel(), where);
 }
 
 }  // namespace fl::app

@@ -10,6 +10,7 @@
 #include "render/frame_content.h"
 #include "render/scene_renderer.h"
 #include "scene/scene.h"
+#include "story/camera_track.h"
 
 namespace fl::app {
 
@@ -26,5 +27,12 @@ Result<StoryScene> loadStoryScene(const CommonOptions& common);
 render::RenderSettings frameSettings(const CommonOptions& common, const document::Document* document);
 // The document composed at `storyTime` (NaN: its last keyframe); the empty content without a document.
 render::FrameContent frameContent(const document::Document* document, double storyTime, const Look& look);
+
+// The drawn ground under a point (the scene's elevation grid times the exaggeration): what the camera track's
+// clearance keeps above. nullopt outside the grid.
+story::GroundHeight drawnGround(const scene::Scene& scene, double exaggeration);
+// The renderer's pose for a sample of the camera track (its altitude through the scene's geoid); an error names
+// the presentation time where the pose cannot be placed.
+Result<CameraPose> trackPose(const scene::Scene& scene, const story::CameraSample& sample, double seconds);
 
 }  // namespace fl::app
