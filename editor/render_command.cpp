@@ -152,8 +152,7 @@ Result<std::pair<CameraPose, double>> shotAt(const Session& s, const Command& cm
     if (!st.camera && !cmd.render.camera)
         return Error{cmd.common.storyPath + ": the story has no camera track (\"camera\"); give --view or --camera"};
     const Look look = frameSettings(cmd.common, &*s.document);
-    const compose::TimelineFrame f =
-        compose::timelineAt(st, seconds, drawnGround(s.scene, look.exaggeration));
+    const compose::TimelineFrame f = compose::timelineAt(st, seconds, drawnGround(s.scene, look.exaggeration));
     const double storyTime = std::isnan(cmd.common.storyTime) ? f.storyTime : cmd.common.storyTime;
     if (cmd.render.camera) {
         auto pose = viewPose(s, *cmd.render.camera);
@@ -180,8 +179,7 @@ int runRender(const Command& cmd) {
         printError(session.error().message);
         return kExitError;
     }
-    auto shot = cmd.render.at ? shotAt(**session, cmd)
-                              : [&]() -> Result<std::pair<CameraPose, double>> {
+    auto shot = cmd.render.at ? shotAt(**session, cmd) : [&]() -> Result<std::pair<CameraPose, double>> {
         auto pose = viewPose(**session, camera);
         if (!pose) return pose.error();
         return std::pair{*pose, cmd.common.storyTime};

@@ -12,8 +12,8 @@
 namespace fl::compose {
 
 struct TimelineFrame {
-    double seconds = 0;                       // presentation seconds
-    story::StoryTime storyTime = 0;           // the story clock at that instant (clamped to its range)
+    double seconds = 0;                         // presentation seconds
+    story::StoryTime storyTime = 0;             // the story clock at that instant (clamped to its range)
     std::optional<story::CameraSample> camera;  // none when the story has no camera track
 };
 

@@ -139,10 +139,14 @@ double cubicBezierEase(double x1, double y1, double x2, double y2, double u) {
 double cameraEase(const CameraEasing& e, double u) {
     u = std::clamp(u, 0.0, 1.0);
     switch (e.kind) {
-    case CameraEasing::Hold: return u < 1 ? 0 : 1;
-    case CameraEasing::Linear: return u;
-    case CameraEasing::EaseInOut: return u * u * (3 - 2 * u);
-    case CameraEasing::Bezier: return cubicBezierEase(e.x1, e.y1, e.x2, e.y2, u);
+        case CameraEasing::Hold:
+            return u < 1 ? 0 : 1;
+        case CameraEasing::Linear:
+            return u;
+        case CameraEasing::EaseInOut:
+            return u * u * (3 - 2 * u);
+        case CameraEasing::Bezier:
+            return cubicBezierEase(e.x1, e.y1, e.x2, e.y2, u);
     }
     return u;
 }
@@ -190,8 +194,8 @@ CameraSample evaluateCamera(const CameraTrack& track, double seconds, const Grou
     const auto& keys = track.keys;
     if (!(seconds > keys.front().at)) return placeEye(track, keyView(keys.front()), ground);  // NaN too
     if (seconds >= keys.back().at) return placeEye(track, keyView(keys.back()), ground);
-    const auto next = std::upper_bound(keys.begin(), keys.end(), seconds,
-                                       [](double t, const CameraKey& k) { return t < k.at; });
+    const auto next =
+        std::upper_bound(keys.begin(), keys.end(), seconds, [](double t, const CameraKey& k) { return t < k.at; });
     const CameraKey& a = *(next - 1);
     const CameraKey& b = *next;
     const double u = (seconds - a.at) / (b.at - a.at);

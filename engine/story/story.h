@@ -1,7 +1,7 @@
 // story/story.h — the authored story document: what happened where and when, and how to show it.
 // Owns: the document model (factions, control areas and their keyframes, lines, arrows, labels, captions,
-// legend, the story clock, sources, the camera track), its versioned JSON file format (docs/story-format.md) with validation
-// that names the file and the feature, atomic saving, story times (ISO-8601 <-> seconds) and ring checks.
+// legend, the story clock, sources, the camera track), its versioned JSON file format (docs/story-format.md) with
+// validation that names the file and the feature, atomic saving, story times (ISO-8601 <-> seconds) and ring checks.
 #pragma once
 
 #include <cstdint>
