@@ -13,6 +13,7 @@ inline constexpr int kExitUsage = 2;  // malformed command line
 inline constexpr int kExitDegraded = 3;
 
 int runRender(const Command& cmd);          // `frontline render`
+int runRecord(const Command& cmd);          // `frontline record` (record_command.cpp)
 int runRenderAllViews(const Command& cmd);  // `frontline` without a display
 int runWindow(const Command& cmd);          // `frontline window`
 int runListDevices();

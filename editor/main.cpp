@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
         if (name == "views") return runListViews();
         if (name == "devices") return runListDevices();
         if (name == "render") return runRender(*cmd);
+        if (name == "record") return runRecord(*cmd);
         if (name == "window") return runWindow(*cmd);
         if (name == "tiles") return runTiles(*cmd);
         if (name == "bench") return runBench(*cmd);

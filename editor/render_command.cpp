@@ -19,41 +19,6 @@ void printError(const std::string& message) {
 
 namespace {
 
-// Loads the scene and the device, in that order, so a bad file is reported before any GPU work.
-struct Session {
-    scene::Scene scene;
-    std::optional<document::Document> document;
-    std::unique_ptr<gpu::Context> ctx;
-    std::unique_ptr<render::OffscreenRenderer> renderer;
-};
-
-Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
-    auto s = std::make_unique<Session>();
-    auto loaded = loadStoryScene(common);
-    if (!loaded) return loaded.error();
-    s->scene = std::move(loaded->scene);
-    s->document = std::move(loaded->document);
-    for (const std::string& w : loaded->warnings) std::fprintf(stderr, "frontline: warning: %s\n", w.c_str());
-    gpu::ContextOptions opts = gpu::ContextOptions::fromEnvironment();
-    opts.deviceIndex = common.deviceIndex;
-    auto ctx = gpu::Context::create(opts);
-    if (!ctx) return ctx.error();
-    s->ctx = std::move(ctx).value();
-    std::fprintf(stderr, "frontline: device: %s\n", s->ctx->info().describe().c_str());
-    if (s->scene.terrain) {
-        // Credit the data, and say so when part of the relief is synthesized rather than measured.
-        const auto& info = s->scene.terrain->info();
-        std::string credit = info.attribution.empty() ? "" : " (" + info.attribution + ")";
-        if (info.synthesizedFromZoom && info.attribution.find("synthesized") == std::string::npos)
-            credit += " [synthesized detail from zoom " + std::to_string(*info.synthesizedFromZoom) + "]";
-        std::fprintf(stderr, "frontline: terrain: %s%s\n", info.name.c_str(), credit.c_str());
-    }
-    auto renderer = render::OffscreenRenderer::create(*s->ctx, s->scene);
-    if (!renderer) return renderer.error();
-    s->renderer = std::move(renderer).value();
-    return s;
-}
-
 // One line that says how much of the still is at full detail, whatever the outcome, so a log shows it.
 bool reportDetail(const terrain::Readiness& ready, const std::string& path) {
     // One summary per failure kind, not a line per tile (a server without the tiles gives hundreds).

@@ -1,9 +1,12 @@
 #include "session.h"
 
 #include "compose/compose.h"
+#include "core/log.h"
+#include "gpu/context.h"
 #include "story/key_check.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace fl::app {
 
@@ -31,6 +34,33 @@ render::RenderSettings frameSettings(const CommonOptions& common, const document
 
 render::FrameContent frameContent(const document::Document* document, double storyTime, const Look& look) {
     return document ? compose::compose(*document, storyTime, look) : render::FrameContent{};
+}
+
+Result<std::unique_ptr<Session>> openSession(const CommonOptions& common, render::ColorTarget target) {
+    auto s = std::make_unique<Session>();
+    auto loaded = loadStoryScene(common);
+    if (!loaded) return loaded.error();
+    s->scene = std::move(loaded->scene);
+    s->document = std::move(loaded->document);
+    for (const std::string& w : loaded->warnings) std::fprintf(stderr, "frontline: warning: %s\n", w.c_str());
+    gpu::ContextOptions opts = gpu::ContextOptions::fromEnvironment();
+    opts.deviceIndex = common.deviceIndex;
+    auto ctx = gpu::Context::create(opts);
+    if (!ctx) return ctx.error();
+    s->ctx = std::move(ctx).value();
+    std::fprintf(stderr, "frontline: device: %s\n", s->ctx->info().describe().c_str());
+    if (s->scene.terrain) {
+        // Credit the data, and say so when part of the relief is synthesized rather than measured.
+        const auto& info = s->scene.terrain->info();
+        std::string credit = info.attribution.empty() ? "" : " (" + info.attribution + ")";
+        if (info.synthesizedFromZoom && info.attribution.find("synthesized") == std::string::npos)
+            credit += " [synthesized detail from zoom " + std::to_string(*info.synthesizedFromZoom) + "]";
+        std::fprintf(stderr, "frontline: terrain: %s%s\n", info.name.c_str(), credit.c_str());
+    }
+    auto renderer = render::OffscreenRenderer::create(*s->ctx, s->scene, target);
+    if (!renderer) return renderer.error();
+    s->renderer = std::move(renderer).value();
+    return s;
 }
 
 story::GroundHeight drawnGround(const scene::Scene& scene, double exaggeration) {
