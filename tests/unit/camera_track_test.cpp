@@ -8,6 +8,7 @@
 #include "story/camera_track.h"
 #include "story/camera_track_json.h"
 #include "story/story.h"
+#include "terrain/dem.h"
 
 using namespace fl::story;
 
@@ -196,4 +197,26 @@ TEST(CameraTrackJson, StoryFileCarriesTheTrackAndNamesTheFile) {
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("shot.json"), std::string::npos) << bad.error().message;
     EXPECT_NE(bad.error().message.find("camera"), std::string::npos) << bad.error().message;
+}
+
+TEST(CameraTrack, DefaultShotKeepsItsClearanceAboveTheDrawnTerrain) {
+    auto story = loadStory(FRONTLINE_ASSET_DIR "/stories/spin-boldak-2021.json");
+    ASSERT_TRUE(story && story->camera);
+    auto dem = fl::terrain::loadDem(FRONTLINE_ASSET_DIR "/dem/gmted2010_mean_90s_afpak_60-71E_27-36N.tif");
+    ASSERT_TRUE(dem) << dem.error().message;
+    const double exaggeration = 2.0;  // the default look's
+    const GroundHeight ground = [&](double lat, double lon) -> std::optional<double> {
+        const double h = dem->sampleBilinear(lat, lon);
+        return std::isfinite(h) ? std::optional(h * exaggeration) : std::nullopt;
+    };
+    double lowest = 1e9;
+    for (double t = 0; t <= trackDuration(*story->camera); t += 0.04) {
+        const CameraSample s = evaluateCamera(*story->camera, t, ground);
+        const auto g = ground(s.lat, s.lon);
+        ASSERT_TRUE(g) << "the eye at " << t << " s is over the elevation grid";
+        EXPECT_GE(s.altitudeMsl, *g + story->camera->minClearance - 1e-6) << t << " s";
+        lowest = std::min(lowest, s.altitudeMsl - *g);
+        EXPECT_LT(s.pitch, 0) << "the shot looks down at " << t << " s";
+    }
+    EXPECT_LT(lowest, 20000) << "the shot ends low over the crossing";
 }
