@@ -74,6 +74,8 @@ std::string usage() {
            "  --story FILE          watched: an outside save shows at once; one that does not parse shows a\n"
            "                        banner naming the problem and keeps the last good story\n"
            "  --log-frames          one line per frame on stderr (frame number, terrain detail, loads in flight)\n"
+           "  --follow-track        start on the story's camera track (panel: \"Camera track\" / free camera, Play,\n"
+           "                        and \"Safe areas\": title-safe 90 %, action-safe 93 %)\n"
            "\n"
            "common options:\n"
            "  --terrain SOURCE      streamed elevation: FILE.pmtiles, https://…/x.pmtiles, an XYZ directory,\n"
@@ -110,6 +112,7 @@ void declareOptions(ArgParser& p, Command& cmd) {
     p.flag(kAllowNetworkFlag, [&] { cmd.common.allowNetwork = true; });
     p.flag("--allow-degraded", [&] { cmd.render.allowDegraded = true; });
     p.flag("--log-frames", [&] { cmd.window.logFrames = true; });
+    p.flag("--follow-track", [&] { cmd.window.followTrack = true; });
     p.option("--view", "NAME", [&](const std::string& s) -> Status {
         const scene::CameraSpec* view = scene::findView(s);
         if (!view) return Error{"--view: unknown view '" + s + "' (known: " + scene::viewNames() + ")"};

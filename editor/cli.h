@@ -67,8 +67,9 @@ struct RecordOptions {
 };
 
 struct WindowOptions {
-    int frames = 0;          // --frames N: quit after N frames (smoke tests, screenshots); 0 = run until closed
-    bool logFrames = false;  // --log-frames: a line per frame on stderr, for scripts that wait on the window
+    int frames = 0;            // --frames N: quit after N frames (smoke tests, screenshots); 0 = run until closed
+    bool logFrames = false;    // --log-frames: a line per frame on stderr, for scripts that wait on the window
+    bool followTrack = false;  // --follow-track: start on the story's camera track (the panel switches it)
 };
 
 struct Command {
