@@ -200,7 +200,114 @@ std::string missingList(const std::vector<std::string>& tiles) {
     return out;
 }
 
+// One size of `bench record`: `count` consecutive frames of the shot after a warm-up frame (the JIT), split into
+// waiting for detail, rendering and PNG encoding, and one `render`-style still (RGBA8 target, cold streamer) of
+// the same instant for comparison.
+struct BenchRow {
+    ImageSize size;
+    int frames = 0;
+    double fps = 0, waitMs = 0, renderMs = 0, encodeMs = 0, tiles = 0, stillMs = 0;
+    std::string error;
+};
+
+BenchRow benchSize(Session& s, const Command& base, ImageSize size, int64_t first, int count,
+                   const std::filesystem::path& dir) {
+    Command cmd = base;
+    cmd.render.size = size;
+    cmd.render.out = dir.string();
+    auto p = plan(cmd, &s.document->story());
+    if (!p) return {size, 0, 0, 0, 0, 0, 0, 0, p.error().message};
+    auto writer = record::openFrameWriter(p->writer);
+    if (!writer) return {size, 0, 0, 0, 0, 0, 0, 0, writer.error().message};
+    FrameReport warm;
+    (void)drawFrame(s, cmd, *p, first - 1, warm);
+    double wait = 0, render = 0, encode = 0, tiles = 0;
+    const auto started = std::chrono::steady_clock::now();
+    for (int64_t n = first; n < first + count; ++n) {
+        FrameReport r;
+        auto image = drawFrame(s, cmd, *p, n, r);
+        if (!image) return {size, 0, 0, 0, 0, 0, 0, 0, image.error().message};
+        const auto t = std::chrono::steady_clock::now();
+        (void)(*writer)->write(n, *image);
+        encode += msSince(t);
+        wait += r.waitMs;
+        render += r.renderMs;
+        tiles += double(r.tilesWaited);
+    }
+    const double totalMs = msSince(started);
+    // The still: a fresh RGBA8 renderer, as `frontline render` makes one, at the first frame's instant.
+    auto still = render::OffscreenRenderer::create(*s.ctx, s.scene, render::ColorTarget::Rgba8);
+    double stillMs = 0;
+    if (still) {
+        render::RenderSettings settings = frameSettings(cmd.common, &*s.document);
+        const double seconds = p->writer.rate.seconds(first);
+        auto instant = instantAt(s, cmd, settings, seconds);
+        if (instant) {
+            const auto t = std::chrono::steady_clock::now();
+            const output::ImageRgba8 image = (*still)->render({instant->pose, size.width, size.height, settings},
+                                                              frameContent(&*s.document, instant->storyTime, settings));
+            (void)output::writePng((dir / "still.png").string(), image);
+            stillMs = msSince(t);
+        }
+    }
+    BenchRow row;
+    row.size = size;
+    row.frames = count;
+    row.fps = count / (totalMs / 1000.0);
+    row.waitMs = wait / count;
+    row.renderMs = render / count;
+    row.encodeMs = encode / count;
+    row.tiles = tiles / count;
+    row.stillMs = stillMs;
+    return row;
+}
+
 }  // namespace
+
+int runBenchRecord(const Command& base, const std::vector<std::string>& args) {
+    bool json = false, quick = false;
+    for (const std::string& a : args) {
+        if (a == "--json")
+            json = true;
+        else if (a == "--quick")
+            quick = true;
+        else {
+            printError("bench record: unknown option '" + a + "' (known: --json, --quick)");
+            return kExitUsage;
+        }
+    }
+    Command cmd = base;
+    cmd.common.storyPath = CommonOptions{}.storyPath;
+    auto session = openSession(cmd.common, render::ColorTarget::Rgba16f);
+    if (!session) {
+        printError(session.error().message);
+        return kExitError;
+    }
+    std::error_code ec;
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("frontline-bench-record-" + std::to_string(::getpid()));
+    // Frames 300.. at 25 fps: the fly-in, where every frame needs tiles the one before did not.
+    for (ImageSize size : {ImageSize{1280, 720}, ImageSize{1920, 1080}}) {
+        const BenchRow r = benchSize(**session, cmd, size, 300, quick ? 2 : 6, dir);
+        if (!r.error.empty()) {
+            printError("bench record: " + r.error);
+            return kExitError;
+        }
+        if (json)
+            std::printf(
+                "{\"metric\":\"record\",\"size\":\"%dx%d\",\"frames\":%d,\"fps\":%.4g,\"wait_ms\":%.1f,"
+                "\"render_ms\":%.1f,\"encode_png_ms\":%.1f,\"tiles_waited_per_frame\":%.1f,\"still_ms\":%.1f}\n",
+                r.size.width, r.size.height, r.frames, r.fps, r.waitMs, r.renderMs, r.encodeMs, r.tiles, r.stillMs);
+        else
+            std::printf(
+                "%dx%d: %.3f frames/s over %d frames; per frame: waiting for detail %.0f ms (%.1f tiles), "
+                "rendering %.0f ms, PNG encoding %.0f ms; one `render` still: %.0f ms\n",
+                r.size.width, r.size.height, r.fps, r.frames, r.waitMs, r.tiles, r.renderMs, r.encodeMs, r.stillMs);
+        std::fflush(stdout);
+    }
+    std::filesystem::remove_all(dir, ec);
+    return kExitOk;
+}
 
 int runRecord(const Command& cmd) {
     const RecordOptions& r = cmd.record;
