@@ -61,6 +61,8 @@ std::string usage() {
            "  --frames A-B          frames A..B inclusive (default: the whole shot); ranges split a job exactly\n"
            "  --start-timecode TC   timecode of frame 0, HH:MM:SS:FF (HH:MM:SS;FF drop-frame at 29.97/59.94)\n"
            "  --alpha               transparent sky, for key and fill\n"
+           "  --layers graphics     the story's graphics alone (areas, fronts, arrows, routes, labels, caption,\n"
+           "                        legend) with alpha, for compositing over other pictures\n"
            "  --samples N --shutter DEG  motion blur: N sub-frames over DEG of shutter (default 1, 180)\n"
            "  --resume              skip sequence frames already complete\n"
            "  --timeout SECONDS     per frame, for full detail (default 120), then fail naming the tiles\n"
@@ -235,6 +237,11 @@ void declareRecordOptions(ArgParser& p, RecordOptions& r) {
         return Ok{};
     });
     p.flag("--alpha", [&] { r.alpha = true; });
+    p.option("--layers", "all|graphics", [&](const std::string& s) -> Status {
+        if (s != "all" && s != "graphics") return Error{"--layers: '" + s + "' is not all or graphics"};
+        r.graphicsOnly = s == "graphics";
+        return Ok{};
+    });
     p.flag("--json", [&] { r.json = true; });
     p.flag("--resume", [&] { r.resume = true; });
     auto whole = [&p](const char* name, int lo, int hi, int& out) {

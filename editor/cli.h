@@ -57,6 +57,7 @@ struct RecordOptions {
     std::optional<std::string> frames;  // --frames A-B (default: the whole shot)
     std::string startTimecode;          // --start-timecode HH:MM:SS:FF (default 00:00:00:00)
     bool alpha = false;                 // --alpha: the sky transparent (key and fill)
+    bool graphicsOnly = false;          // --layers graphics: the story's graphics alone, with alpha
     int samples = 1;                    // --samples N: temporal sub-frames per frame
     double shutter = 180;               // --shutter DEG: the open shutter, of 360 per frame
     bool json = false;                  // --json: a JSON line per frame on stdout

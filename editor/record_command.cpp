@@ -121,10 +121,11 @@ Result<output::ImageRgbaF> drawFrame(Session& s, const Command& cmd, const Recor
     const RecordOptions& r = cmd.record;
     render::RenderSettings settings = frameSettings(cmd.common, &*s.document);
     settings.labelContinuity = false;  // a frame must not depend on the frames drawn before it in this run
-    if (r.alpha) {
+    if (r.alpha || r.graphicsOnly) {
         settings.sky = false;
         settings.clearColor = {0, 0, 0, 0};
     }
+    settings.graphicsOnly = r.graphicsOnly;
     const auto timeout = std::chrono::milliseconds(int64_t(r.timeoutSeconds * 1000));
     output::ImageRgbaF sum;
     const auto started = std::chrono::steady_clock::now();

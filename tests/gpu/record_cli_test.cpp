@@ -259,6 +259,25 @@ TEST(Record, AlphaMakesTheSkyTransparentWithACleanHorizon) {
     EXPECT_GT(ground, 180 * 20) << "the bottom is terrain";
 }
 
+TEST(Record, GraphicsLayerHoldsTheStoryAloneWithAlpha) {
+    const fs::path d = tempDir() / "graphics";
+    // The last frame: the claimed area, the arrow and the labels over the crossing; ground outside them.
+    const CliRun r = run("record --size 320x180 --frames 499-499 --layers graphics --out '" + d.string() + "'");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto png = fl::output::readPng((d / fl::record::sequencePath("", 499, "png")).string());
+    ASSERT_TRUE(png) << png.error().message;
+    int clear = 0, solid = 0, partial = 0;
+    for (size_t i = 3; i < png->pixels.size(); i += 4) {
+        clear += png->pixels[i] == 0;
+        solid += png->pixels[i] == 255;
+        partial += png->pixels[i] > 0 && png->pixels[i] < 255;
+    }
+    const int total = 320 * 180;
+    EXPECT_GT(clear, total / 10) << "ground without graphics is transparent";
+    EXPECT_GT(solid, total / 100) << "labels and the arrow's core are opaque";
+    EXPECT_GT(partial, total / 10) << "the hatched claim lets the picture below through";
+}
+
 TEST(Record, BadInputIsOneLineAndExit2) {
     const std::string out = " --out '" + (tempDir() / "bad").string() + "'";
     expectOneLineError(run("record --format avi" + out), 2, "--format: unknown format 'avi'");
@@ -272,6 +291,7 @@ TEST(Record, BadInputIsOneLineAndExit2) {
     expectOneLineError(run("record --out /proc/frontline-cannot-write"), 2, "/proc/frontline-cannot-write");
     expectOneLineError(run("record --size 99999x10" + out), 2, "--size");
     expectOneLineError(run("record --samples 0" + out), 2, "--samples");
+    expectOneLineError(run("record --layers terrain" + out), 2, "--layers");
     // A story without a camera track needs a view.
     const fs::path story = tempDir() / "no-camera.json";
     std::string text = slurp(FRONTLINE_ASSET_DIR "/stories/spin-boldak-2021.json");
