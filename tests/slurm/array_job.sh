@@ -10,7 +10,11 @@ work=$(mktemp -d /tmp/frontline-slurm-XXXXXX)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
+  # The daemons write their state as they stop: wait for them before removing it.
+  for p in "${pids[@]}"; do
+    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  done
+  rm -rf "$work" || true
 }
 trap cleanup EXIT
 host=$(hostname -s)
@@ -41,16 +45,18 @@ NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$work/slurm.conf
-if ! [ -S /run/munge/munge.socket.2 ]; then
-  mkdir -p /run/munge && chown munge:munge /run/munge
-  su -s /bin/sh munge -c /usr/sbin/munged
-  pids+=("$(cat /run/munge/munged.pid)")
-fi
 # Both daemonise: their pid files appear a moment later.
 started() {
   for _ in $(seq 100); do [ -s "$1" ] && { pids+=("$(cat "$1")"); return 0; }; sleep 0.1; done
   echo "no $1"; exit 1
 }
+# A munged that answers is used as it is; otherwise ours (--force: over a socket a killed one left behind).
+if ! munge -n </dev/null >/dev/null 2>&1; then
+  mkdir -p /run/munge && chown munge:munge /run/munge
+  rm -f /run/munge/munged.pid
+  su -s /bin/sh munge -c "/usr/sbin/munged --force"
+  started /run/munge/munged.pid
+fi
 /usr/sbin/slurmctld && started "$work/slurmctld.pid"
 /usr/sbin/slurmd && started "$work/slurmd.pid"
 for _ in $(seq 60); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 1; done
