@@ -29,7 +29,8 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         if (m_fails && m_fails(tile))
-            return terrain::TileFetch::failed(Error{"slow source: tile " + terrain::toString(tile) + " is broken"}, false);
+            return terrain::TileFetch::failed(Error{"slow source: tile " + terrain::toString(tile) + " is broken"},
+                                              false);
         return m_inner->fetch(tile, cancel);
     }
 
