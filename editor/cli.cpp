@@ -31,6 +31,7 @@ std::string usage() {
            "  (none)    open the window when a display is available, otherwise render every named view to out/\n"
            "  window    open the interactive window (orbit: left drag, pan: right drag, zoom: wheel, quit: Esc)\n"
            "  render    render one frame offscreen to a PNG\n"
+           "  record    record the story's shot: PNG/EXR sequences or a ProRes 4444 clip (see below)\n"
            "  views     list the named views\n"
            "  devices   list the Vulkan devices\n"
            "  tiles     elevation tile pyramids: `tiles build INPUT... --out FILE.pmtiles`, `tiles info SOURCE`\n"
@@ -44,12 +45,29 @@ std::string usage() {
            "render options:\n"
            "  --view NAME                              a named view (see `frontline views`)\n"
            "  --camera LAT,LON,ALT_M,HEADING_DEG,PITCH_DEG  a camera instead (altitude above mean sea level)\n"
+           "  --at SECONDS                             the story's shot at that presentation time: its camera\n"
+           "                                           track and its clock (the frame `record` writes then)\n"
            "  --size WxH                               output size (default 1280x720)\n"
            "  --out FILE.png                           output file (default out/<view>.png)\n"
            "  --time ISO-8601                          story time, e.g. 2021-07-14T12:00Z (default: the story's\n"
            "                                           last keyframe)\n"
            "  --allow-degraded                         exit 0 even when the still is not at full detail (otherwise\n"
            "                                           exit 3: tiles missing or drawn from coarser ones)\n"
+           "\n"
+           "record options (with --story, --size, --out, --allow-degraded, --view and the common ones):\n"
+           "  --out PATH            a folder (frame.######.png), a pattern with #### for the frame number, or a .mov\n"
+           "  --format F            png (8-bit, default) | png16 | exr (half, premultiplied, ZIP) | prores (4444)\n"
+           "  --fps RATE            25 (default) | 29.97 | 50 | 59.94 | 23.976 | 24 | 30 | 60 (exact rationals)\n"
+           "  --frames A-B          frames A..B inclusive (default: the whole shot); ranges split a job exactly\n"
+           "  --start-timecode TC   timecode of frame 0, HH:MM:SS:FF (HH:MM:SS;FF drop-frame at 29.97/59.94)\n"
+           "  --alpha               transparent sky, for key and fill\n"
+           "  --layers graphics     the story's graphics alone (areas, fronts, arrows, routes, labels, caption,\n"
+           "                        legend) with alpha, for compositing over other pictures\n"
+           "  --samples N --shutter DEG  motion blur: N sub-frames over DEG of shutter (default 1, 180)\n"
+           "  --resume              skip sequence frames already complete\n"
+           "  --timeout SECONDS     per frame, for full detail (default 120), then fail naming the tiles\n"
+           "  --json                a JSON line per frame on stdout (time, tiles waited for, ms)\n"
+           "  --job slurm|openjd --chunk N  write a render-farm job script (one task per N frames) instead\n"
            "\n"
            "window options:\n"
            "  --view NAME           the view to start from (default kandahar-overview)\n"
@@ -58,6 +76,8 @@ std::string usage() {
            "  --story FILE          watched: an outside save shows at once; one that does not parse shows a\n"
            "                        banner naming the problem and keeps the last good story\n"
            "  --log-frames          one line per frame on stderr (frame number, terrain detail, loads in flight)\n"
+           "  --follow-track        start on the story's camera track (panel: \"Camera track\" / free camera, Play,\n"
+           "                        and \"Safe areas\": title-safe 90 %, action-safe 93 %)\n"
            "\n"
            "common options:\n"
            "  --terrain SOURCE      streamed elevation: FILE.pmtiles, https://…/x.pmtiles, an XYZ directory,\n"
@@ -94,6 +114,7 @@ void declareOptions(ArgParser& p, Command& cmd) {
     p.flag(kAllowNetworkFlag, [&] { cmd.common.allowNetwork = true; });
     p.flag("--allow-degraded", [&] { cmd.render.allowDegraded = true; });
     p.flag("--log-frames", [&] { cmd.window.logFrames = true; });
+    p.flag("--follow-track", [&] { cmd.window.followTrack = true; });
     p.option("--view", "NAME", [&](const std::string& s) -> Status {
         const scene::CameraSpec* view = scene::findView(s);
         if (!view) return Error{"--view: unknown view '" + s + "' (known: " + scene::viewNames() + ")"};
@@ -104,6 +125,13 @@ void declareOptions(ArgParser& p, Command& cmd) {
         auto c = scene::parseCameraSpec(s);
         if (!c) return c.error();
         cmd.render.camera = *c;
+        return Ok{};
+    });
+    p.option("--at", "SECONDS", [&](const std::string& s) -> Status {
+        auto t = parseDouble(s, "--at");
+        if (!t) return t.error();
+        if (*t < 0) return Error{"--at: " + s + " is before the start of the story (0 s)"};
+        cmd.render.at = *t;
         return Ok{};
     });
     p.option("--size", "WxH", [&](const std::string& s) -> Status {
@@ -145,13 +173,14 @@ void declareOptions(ArgParser& p, Command& cmd) {
         cmd.common.exaggeration = *x;
         return Ok{};
     });
-    p.option("--frames", "N", [&](const std::string& s) -> Status {
-        auto n = parseDouble(s, "--frames");
-        const auto frames = n ? wholeNumberIn(*n, 0, std::numeric_limits<int>::max()) : std::nullopt;
-        if (!frames) return Error{"--frames: '" + s + "' is not a frame count"};
-        cmd.window.frames = *frames;
-        return Ok{};
-    });
+    if (cmd.name != "record")
+        p.option("--frames", "N", [&](const std::string& s) -> Status {
+            auto n = parseDouble(s, "--frames");
+            const auto frames = n ? wholeNumberIn(*n, 0, std::numeric_limits<int>::max()) : std::nullopt;
+            if (!frames) return Error{"--frames: '" + s + "' is not a frame count"};
+            cmd.window.frames = *frames;
+            return Ok{};
+        });
     p.option("--story", "FILE", [&](const std::string& s) -> Status {
         if (s.empty()) return Error{"--story needs a story file (or 'none')"};
         cmd.common.storyPath = s == "none" ? "" : s;
@@ -190,15 +219,69 @@ void declareOptions(ArgParser& p, Command& cmd) {
     });
 }
 
+// The recorder's own options (usage(): "record options").
+void declareRecordOptions(ArgParser& p, RecordOptions& r) {
+    auto text = [&p](const char* name, const char* what, std::string& out) {
+        p.option(name, what, [&out, name = std::string(name)](const std::string& s) -> Status {
+            if (s.empty()) return Error{name + " needs a value"};
+            out = s;
+            return Ok{};
+        });
+    };
+    text("--format", "png|png16|exr|prores", r.format);
+    text("--fps", "RATE", r.fps);
+    text("--start-timecode", "HH:MM:SS:FF", r.startTimecode);
+    text("--job", "slurm|openjd", r.job);
+    p.option("--frames", "A-B", [&](const std::string& s) -> Status {
+        r.frames = s;
+        return Ok{};
+    });
+    p.flag("--alpha", [&] { r.alpha = true; });
+    p.option("--layers", "all|graphics", [&](const std::string& s) -> Status {
+        if (s != "all" && s != "graphics") return Error{"--layers: '" + s + "' is not all or graphics"};
+        r.graphicsOnly = s == "graphics";
+        return Ok{};
+    });
+    p.flag("--json", [&] { r.json = true; });
+    p.flag("--resume", [&] { r.resume = true; });
+    auto whole = [&p](const char* name, int lo, int hi, int& out) {
+        p.option(name, "N", [&out, lo, hi, name = std::string(name)](const std::string& s) -> Status {
+            auto v = parseDouble(s, name);
+            const auto n = v ? wholeNumberIn(*v, lo, hi) : std::nullopt;
+            if (!n)
+                return Error{name + ": '" + s + "' is not a whole number " + std::to_string(lo) + ".." +
+                             std::to_string(hi)};
+            out = *n;
+            return Ok{};
+        });
+    };
+    whole("--samples", 1, 64, r.samples);
+    whole("--chunk", 1, 1000000, r.chunk);
+    p.option("--shutter", "DEG", [&](const std::string& s) -> Status {
+        auto v = parseDouble(s, "--shutter");
+        if (!v || *v < 0 || *v > 360) return Error{"--shutter: '" + s + "' is not an angle 0..360"};
+        r.shutter = *v;
+        return Ok{};
+    });
+    p.option("--timeout", "SECONDS", [&](const std::string& s) -> Status {
+        auto v = parseDouble(s, "--timeout");
+        if (!v || *v <= 0 || *v > 86400) return Error{"--timeout: '" + s + "' is not a number of seconds 0..86400"};
+        r.timeoutSeconds = *v;
+        return Ok{};
+    });
+}
+
 }  // namespace
 
 Result<Command> parseCommandLine(const std::vector<std::string>& args) {
     Command cmd;
+    cmd.args = args;
     std::vector<std::string> options = args;
     if (!args.empty() && args[0].rfind("-", 0) != 0) {
         cmd.name = args[0];
-        if (cmd.name != "render" && cmd.name != "window" && cmd.name != "views" && cmd.name != "devices" &&
-            cmd.name != "tiles" && cmd.name != "bench" && cmd.name != "story" && cmd.name != "help")
+        if (cmd.name != "render" && cmd.name != "record" && cmd.name != "window" && cmd.name != "views" &&
+            cmd.name != "devices" && cmd.name != "tiles" && cmd.name != "bench" && cmd.name != "story" &&
+            cmd.name != "help")
             return Error{"unknown command '" + cmd.name + "' (try `frontline --help`)"};
         if (cmd.name == "tiles" || cmd.name == "bench" || cmd.name == "story") {  // their own options: *_command.cpp
             cmd.rest.assign(args.begin() + 1, args.end());
@@ -206,8 +289,9 @@ Result<Command> parseCommandLine(const std::vector<std::string>& args) {
         }
         options.erase(options.begin());
     }
-    ArgParser parser("", "");
+    ArgParser parser(cmd.name == "record" ? "record: " : "", "");
     declareOptions(parser, cmd);
+    if (cmd.name == "record") declareRecordOptions(parser, cmd.record);
     if (Status s = parser.parse(options); !s) return s.error();
     if (parser.helpRequested()) cmd.name = "help";
     return cmd;

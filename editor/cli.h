@@ -46,18 +46,40 @@ struct RenderOptions {
     ImageSize size{1280, 720};                // --size WxH
     std::string out;                          // --out FILE.png (default out/<view>.png)
     bool allowDegraded = false;               // --allow-degraded: exit 0 even when not at full detail
+    // --at SECONDS: the story's shot at that presentation time (its camera track and its clock together)
+    std::optional<double> at;
+};
+
+// `frontline record` (record_command.cpp); values that depend on each other are checked there.
+struct RecordOptions {
+    std::string format = "png";         // --format png|png16|exr|prores
+    std::string fps = "25";             // --fps 25|29.97|50|59.94 (and 23.976, 24, 30, 60)
+    std::optional<std::string> frames;  // --frames A-B (default: the whole shot)
+    std::string startTimecode;          // --start-timecode HH:MM:SS:FF (default 00:00:00:00)
+    bool alpha = false;                 // --alpha: the sky transparent (key and fill)
+    bool graphicsOnly = false;          // --layers graphics: the story's graphics alone, with alpha
+    int samples = 1;                    // --samples N: temporal sub-frames per frame
+    double shutter = 180;               // --shutter DEG: the open shutter, of 360 per frame
+    bool json = false;                  // --json: a JSON line per frame on stdout
+    bool resume = false;                // --resume: skip the sequence's complete frames
+    double timeoutSeconds = 120;        // --timeout SECONDS: per frame, for full detail
+    std::string job;                    // --job slurm|openjd: write a job script instead
+    int chunk = 50;                     // --chunk N: frames per farm task
 };
 
 struct WindowOptions {
-    int frames = 0;          // --frames N: quit after N frames (smoke tests, screenshots); 0 = run until closed
-    bool logFrames = false;  // --log-frames: a line per frame on stderr, for scripts that wait on the window
+    int frames = 0;            // --frames N: quit after N frames (smoke tests, screenshots); 0 = run until closed
+    bool logFrames = false;    // --log-frames: a line per frame on stderr, for scripts that wait on the window
+    bool followTrack = false;  // --follow-track: start on the story's camera track (the panel switches it)
 };
 
 struct Command {
-    std::string name;  // "", "render", "window", "views", "devices", "tiles", "bench", "story", "help"
+    std::string name;  // "", "render", "record", "window", "views", "devices", "tiles", "bench", "story", "help"
     CommonOptions common;
     RenderOptions render;
     WindowOptions window;
+    RecordOptions record;
+    std::vector<std::string> args;  // the command line as given (without the program): job scripts repeat it
     // `tiles`, `bench`, `story`: everything after the command, parsed by the command itself
     std::vector<std::string> rest;
 };

@@ -12,7 +12,10 @@ inline constexpr int kExitUsage = 2;  // malformed command line
 // that publishes on exit 0 must not publish it. `render --allow-degraded` makes it 0.
 inline constexpr int kExitDegraded = 3;
 
-int runRender(const Command& cmd);          // `frontline render`
+int runRender(const Command& cmd);  // `frontline render`
+int runRecord(const Command& cmd);  // `frontline record` (record_command.cpp)
+// `frontline bench record [--json] [--quick]`: the recorder's frames per second (record_command.cpp).
+int runBenchRecord(const Command& cmd, const std::vector<std::string>& args);
 int runRenderAllViews(const Command& cmd);  // `frontline` without a display
 int runWindow(const Command& cmd);          // `frontline window`
 int runListDevices();

@@ -27,8 +27,11 @@ int main(int argc, char** argv) {
         if (name == "views") return runListViews();
         if (name == "devices") return runListDevices();
         if (name == "render") return runRender(*cmd);
+        if (name == "record") return runRecord(*cmd);
         if (name == "window") return runWindow(*cmd);
         if (name == "tiles") return runTiles(*cmd);
+        if (name == "bench" && !cmd->rest.empty() && cmd->rest[0] == "record")
+            return runBenchRecord(*cmd, std::vector<std::string>(cmd->rest.begin() + 1, cmd->rest.end()));
         if (name == "bench") return runBench(*cmd);
         if (name == "story") return runStory(*cmd);
         // No command: the window where there is a display, otherwise every named view as a PNG.

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "compose/timeline.h"
 #include "core/log.h"
 #include "gpu/context.h"
 #include "output/image.h"
@@ -17,41 +18,6 @@ void printError(const std::string& message) {
 }
 
 namespace {
-
-// Loads the scene and the device, in that order, so a bad file is reported before any GPU work.
-struct Session {
-    scene::Scene scene;
-    std::optional<document::Document> document;
-    std::unique_ptr<gpu::Context> ctx;
-    std::unique_ptr<render::OffscreenRenderer> renderer;
-};
-
-Result<std::unique_ptr<Session>> openSession(const CommonOptions& common) {
-    auto s = std::make_unique<Session>();
-    auto loaded = loadStoryScene(common);
-    if (!loaded) return loaded.error();
-    s->scene = std::move(loaded->scene);
-    s->document = std::move(loaded->document);
-    for (const std::string& w : loaded->warnings) std::fprintf(stderr, "frontline: warning: %s\n", w.c_str());
-    gpu::ContextOptions opts = gpu::ContextOptions::fromEnvironment();
-    opts.deviceIndex = common.deviceIndex;
-    auto ctx = gpu::Context::create(opts);
-    if (!ctx) return ctx.error();
-    s->ctx = std::move(ctx).value();
-    std::fprintf(stderr, "frontline: device: %s\n", s->ctx->info().describe().c_str());
-    if (s->scene.terrain) {
-        // Credit the data, and say so when part of the relief is synthesized rather than measured.
-        const auto& info = s->scene.terrain->info();
-        std::string credit = info.attribution.empty() ? "" : " (" + info.attribution + ")";
-        if (info.synthesizedFromZoom && info.attribution.find("synthesized") == std::string::npos)
-            credit += " [synthesized detail from zoom " + std::to_string(*info.synthesizedFromZoom) + "]";
-        std::fprintf(stderr, "frontline: terrain: %s%s\n", info.name.c_str(), credit.c_str());
-    }
-    auto renderer = render::OffscreenRenderer::create(*s->ctx, s->scene);
-    if (!renderer) return renderer.error();
-    s->renderer = std::move(renderer).value();
-    return s;
-}
 
 // One line that says how much of the still is at full detail, whatever the outcome, so a log shows it.
 bool reportDetail(const terrain::Readiness& ready, const std::string& path) {
@@ -94,13 +60,10 @@ void warnWithoutTerrainData(render::OffscreenRenderer& r, const RenderOptions& r
 }
 
 // The still's file is written whatever its detail (the warnings say why); the result says whether it is full.
-Result<bool> renderTo(Session& s, const scene::CameraSpec& camera, const RenderOptions& ro, const CommonOptions& common,
-                      const std::string& path) {
-    auto pose = scene::checkedPose(camera, s.scene.geoidModel(), describeCamera(camera));
-    if (!pose) return pose.error();
+Result<bool> renderTo(Session& s, const CameraPose& pose, double storyTime, const RenderOptions& ro,
+                      const CommonOptions& common, const std::string& path) {
     const document::Document* doc = s.document ? &*s.document : nullptr;
     const render::RenderSettings settings = frameSettings(common, doc);
-    double storyTime = common.storyTime;
     if (doc && !std::isnan(storyTime)) {
         // Outside the story's clock nothing it tells is on screen: clamp and say so.
         const auto clamped = story::clampToStoryClock(doc->story().clock, storyTime, "\"" + doc->story().title + "\"");
@@ -108,7 +71,7 @@ Result<bool> renderTo(Session& s, const scene::CameraSpec& camera, const RenderO
         storyTime = clamped.time;
     }
     const output::ImageRgba8 image =
-        s.renderer->render({*pose, ro.size.width, ro.size.height, settings}, frameContent(doc, storyTime, settings));
+        s.renderer->render({pose, ro.size.width, ro.size.height, settings}, frameContent(doc, storyTime, settings));
     const terrain::Readiness& ready = s.renderer->lastReadiness();
     if (s.scene.terrain && ready.resolved && ready.drawn == 0) {
         const auto& info = s.scene.terrain->info();
@@ -141,17 +104,56 @@ int validationVerdict(const gpu::Context& ctx) {
     return kExitError;
 }
 
+Result<CameraPose> viewPose(const Session& s, const scene::CameraSpec& camera) {
+    return scene::checkedPose(camera, s.scene.geoidModel(), describeCamera(camera));
+}
+
+// `render --at SECONDS`: the story's camera track and clock at that instant (a --view or --camera still wins for
+// the camera, --time for the story time).
+Result<std::pair<CameraPose, double>> shotAt(const Session& s, const Command& cmd) {
+    const double seconds = *cmd.render.at;
+    if (!s.document) return Error{"--at needs a story (not `--story none`)"};
+    const story::Story& st = s.document->story();
+    if (!st.camera && !cmd.render.camera)
+        return Error{cmd.common.storyPath + ": the story has no camera track (\"camera\"); give --view or --camera"};
+    const Look look = frameSettings(cmd.common, &*s.document);
+    const compose::TimelineFrame f = compose::timelineAt(st, seconds, drawnGround(s.scene, look.exaggeration));
+    const double storyTime = std::isnan(cmd.common.storyTime) ? f.storyTime : cmd.common.storyTime;
+    if (cmd.render.camera) {
+        auto pose = viewPose(s, *cmd.render.camera);
+        if (!pose) return pose.error();
+        return std::pair{*pose, storyTime};
+    }
+    auto pose = trackPose(s.scene, *f.camera, seconds);
+    if (!pose) return pose.error();
+    return std::pair{*pose, storyTime};
+}
+
 }  // namespace
 
 int runRender(const Command& cmd) {
     const scene::CameraSpec camera = cmd.render.camera ? *cmd.render.camera : *scene::findView("kandahar-overview");
     std::string out = cmd.render.out.empty() ? "out/" + camera.name + ".png" : cmd.render.out;
+    if (cmd.render.at && cmd.render.out.empty()) {
+        char name[64];
+        std::snprintf(name, sizeof name, "out/shot-%.3fs.png", *cmd.render.at);
+        out = name;
+    }
     auto session = openSession(cmd.common);
     if (!session) {
         printError(session.error().message);
         return kExitError;
     }
-    auto full = renderTo(**session, camera, cmd.render, cmd.common, out);
+    auto shot = cmd.render.at ? shotAt(**session, cmd) : [&]() -> Result<std::pair<CameraPose, double>> {
+        auto pose = viewPose(**session, camera);
+        if (!pose) return pose.error();
+        return std::pair{*pose, cmd.common.storyTime};
+    }();
+    if (!shot) {
+        printError(shot.error().message);
+        return kExitUsage;
+    }
+    auto full = renderTo(**session, shot->first, shot->second, cmd.render, cmd.common, out);
     if (!full) {
         printError(full.error().message);
         return kExitError;
@@ -170,7 +172,12 @@ int runRenderAllViews(const Command& cmd) {
     bool allFull = true;
     for (const auto& view : scene::namedViews()) {
         const std::string out = "out/" + view.name + ".png";
-        auto full = renderTo(**session, view, cmd.render, cmd.common, out);
+        auto pose = viewPose(**session, view);
+        if (!pose) {
+            printError(pose.error().message);
+            return kExitError;
+        }
+        auto full = renderTo(**session, *pose, cmd.common.storyTime, cmd.render, cmd.common, out);
         if (!full) {
             printError(full.error().message);
             return kExitError;

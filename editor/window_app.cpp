@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "compose/compose.h"
 #include "compose/playhead.h"
+#include "compose/timeline.h"
 #include "cursor_probe.h"
 #include "document/commands.h"
 #include "gpu/check.h"
@@ -159,6 +160,7 @@ private:
     void handleMouse(double mx, double my, int fbHeight);
     bool recreateSwapchainIfResized();
     void drawUi(const CameraPose& pose);
+    CameraPose cameraPose();
     void renderFrame(const ViewState& view, std::optional<glm::ivec2> cursorTexel);
     void logFrame();
 
@@ -169,6 +171,8 @@ private:
     std::string m_banner;               // the last save that did not parse: file and problem, one line
     compose::Composer m_composer;
     compose::Playhead m_playhead;
+    bool m_followTrack = false;  // the story's camera track drives the view (the panel's switch, --follow-track)
+    bool m_safeAreas = false;
     render::RenderSettings m_settings;
     GLFWwindow* m_window;
     gpu::Context& m_ctx;
@@ -212,6 +216,7 @@ Status WindowApp::init() {
     }
     const scene::CameraSpec start = m_cmd.render.camera ? *m_cmd.render.camera : *scene::findView("kandahar-overview");
     m_orbit.setPose(scene::toPose(start, m_scene.geoidModel()), m_settings.exaggeration);
+    m_followTrack = m_cmd.window.followTrack && m_doc && m_doc->story().camera;
     return Ok{};
 }
 
@@ -267,6 +272,19 @@ bool WindowApp::recreateSwapchainIfResized() {
     return true;
 }
 
+// The track's camera at the playhead while it is followed (the orbit controller takes that pose along, so the
+// free camera starts where the track was); otherwise the orbit controller's.
+CameraPose WindowApp::cameraPose() {
+    if (!m_followTrack || !m_doc || !m_doc->story().camera) return m_orbit.pose();
+    const double seconds = m_playhead.presentationSeconds();
+    const compose::TimelineFrame f =
+        compose::timelineAt(m_doc->story(), seconds, drawnGround(m_scene, m_settings.exaggeration));
+    auto pose = trackPose(m_scene, *f.camera, seconds);
+    if (!pose) return m_orbit.pose();
+    m_orbit.setPose(*pose, m_settings.exaggeration);
+    return *pose;
+}
+
 void WindowApp::drawUi(const CameraPose& pose) {
     m_imgui->newFrame();
     PanelInfo info;
@@ -277,9 +295,12 @@ void WindowApp::drawUi(const CameraPose& pose) {
     info.geoidUndulation = m_scene.undulation(pose.lat, pose.lon);
     info.cursor = &m_probes->cursor();
     info.storyTitle = m_doc ? &m_doc->story().title : nullptr;
+    info.followTrack = m_doc && m_doc->story().camera ? &m_followTrack : nullptr;
+    info.safeAreas = &m_safeAreas;
     if (drawPanel(info, m_settings, m_doc ? &m_playhead : nullptr).exaggerationChanged)
         m_orbit.setExaggeration(m_settings.exaggeration);
     if (!m_banner.empty()) drawBanner(m_banner);
+    if (m_safeAreas) drawSafeAreas();
     ImGui::Render();
 }
 
@@ -333,7 +354,7 @@ int WindowApp::run() {
         glfwGetCursorPos(m_window, &mx, &my);
         const VkExtent2D extent = m_swapchain.extent();
         handleMouse(mx, my, int(extent.height));
-        const CameraPose pose = m_orbit.pose();
+        const CameraPose pose = cameraPose();
         const ViewState view = computeView(m_scene.frame, pose, extent.width, extent.height);
 
         // This slot's previous frame is complete once begin() returns: its cursor depth can be read.

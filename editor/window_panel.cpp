@@ -66,9 +66,14 @@ PanelEdits drawLook(render::RenderSettings& settings) {
     return edits;
 }
 
-void drawStory(const std::string& title, render::RenderSettings& settings, compose::Playhead& playhead) {
+void drawStory(const PanelInfo& info, render::RenderSettings& settings, compose::Playhead& playhead) {
     ImGui::Separator();
-    ImGui::TextWrapped("Story: %s", title.c_str());
+    ImGui::TextWrapped("Story: %s", info.storyTitle->c_str());
+    if (info.followTrack) {
+        ImGui::Checkbox("Camera track (off: free camera)", info.followTrack);
+        ImGui::SameLine();
+    }
+    if (info.safeAreas) ImGui::Checkbox("Safe areas", info.safeAreas);
     float p = float(playhead.presentationSeconds());
     if (ImGui::SliderFloat("Story clock", &p, 0.0f, float(playhead.duration()), "%.1f s")) playhead.seek(p);
     if (ImGui::Button(playhead.playing() ? "Pause" : "Play")) playhead.togglePlay();
@@ -90,10 +95,21 @@ PanelEdits drawPanel(const PanelInfo& info, render::RenderSettings& settings, co
     drawStatus(info);
     ImGui::Separator();
     const PanelEdits edits = drawLook(settings);
-    if (playhead && info.storyTitle) drawStory(*info.storyTitle, settings, *playhead);
+    if (playhead && info.storyTitle) drawStory(info, settings, *playhead);
     ImGui::TextDisabled("Left drag: orbit  Right drag: pan  Wheel: zoom  Esc: quit");
     ImGui::End();
     return edits;
+}
+
+void drawSafeAreas() {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImDrawList* draw = ImGui::GetBackgroundDrawList();
+    for (const auto& [fraction, colour] :
+         {std::pair{0.93f, IM_COL32(255, 255, 0, 160)}, std::pair{0.90f, IM_COL32(0, 255, 255, 160)}}) {
+        const ImVec2 margin(vp->Size.x * (1 - fraction) / 2, vp->Size.y * (1 - fraction) / 2);
+        draw->AddRect(ImVec2(vp->Pos.x + margin.x, vp->Pos.y + margin.y),
+                      ImVec2(vp->Pos.x + vp->Size.x - margin.x, vp->Pos.y + vp->Size.y - margin.y), colour);
+    }
 }
 
 void drawBanner(const std::string& text) {

@@ -14,6 +14,8 @@ packages=(
   libharfbuzz-dev fonts-noto-core                                    # shaping (Pashto/Dari), Noto fonts
   nlohmann-json3-dev                                                 # story files: JSON that keeps unknown keys
   libcli11-dev                                                       # the command line: one parser for every subcommand
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev         # the recorder's ProRes 4444 .mov (FFmpeg, LGPL)
+  libopenexr-dev                                                     # the recorder's EXR sequences
   xvfb xauth imagemagick                                             # the window tests without a display (screenshots)
   clang libclang-rt-14-dev                                           # sanitizers (ASan+UBSan), libFuzzer
   clang-format                                                       # the style check in CI (scripts/format.sh)

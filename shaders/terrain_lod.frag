@@ -29,6 +29,17 @@ void main() {
     // Sample size of the data being shown (the relief z-factor depends on it), blended like the slopes.
     float zoom = mix(float(inLayers.z & 0xFFu), float(inLayers.z >> 8), inMorph);
     float sampleSize = 2.0 * kPi * kSemiMajor * inCosLat / (exp2(zoom) * kTileSamples);
+    if (terrain.debug.y > 0.0) {
+        // Graphics only (the recorder's --layers graphics): the overlays alone, unlit, their coverage as alpha,
+        // for compositing over other pictures. Every overlay step is affine in the ground albedo (ground x (1 - a)
+        // + premultiplied colour), so evaluating over black and over white recovers both. A uniform branch: the
+        // derivatives inside stay in uniform control flow.
+        vec3 over0 = applyOverlays(vec3(0.0), inMercRel);
+        vec3 over1 = applyOverlays(vec3(1.0), inMercRel);
+        float a = clamp(1.0 - dot(over1 - over0, vec3(1.0 / 3.0)), 0.0, 1.0);
+        outColor = vec4(a > 1e-4 ? linearToSrgb(clamp(over0 / a, 0.0, 1.0)) : vec3(0.0), a);
+        return;
+    }
     // Overlays (control areas, fronts, arrows, routes, borders) change the ground's albedo, so they are lit
     // and hazed like the ground.
     vec3 albedo = applyOverlays(srgbToLinear(reliefColor(inHeight)), inMercRel);

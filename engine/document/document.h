@@ -1,5 +1,5 @@
 // document/document.h — the document the editor, recorder and presenter share: a story and its look.
-// Owns: the state (story + look; camera tracks later), changing it only through commands with undo, redo,
+// Owns: the state (the story, with its camera track, and the look), changing it only through commands with undo, redo,
 // merging (one drag is one step) and groups (a multi-part action is one step), the revision every change
 // bumps, the dirty flag against the last save, and loading and atomic saving of the story file (the look
 // travels in it under "look"). Pure CPU: no terrain, no GPU.

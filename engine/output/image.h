@@ -30,6 +30,16 @@ ImageRgba8 quantize(const ImageRgbaF& image);
 
 // Writes an 8-bit RGBA PNG (alpha kept: future key/fill output relies on it). Creates no directories.
 Status writePng(const std::string& path, const ImageRgba8& image);
+// 16 bits per channel from a float frame (clamped to 0..1, rounded): the recorder's `png16`. Straight alpha, as
+// PNG defines it. Atomic like writePng.
+Status writePng16(const std::string& path, const ImageRgbaF& image);
+uint16_t toUnorm16(float v);
+struct ImageRgba16 {
+    int width = 0, height = 0;
+    std::vector<uint16_t> pixels;  // RGBA
+};
+// A 16-bit RGBA PNG as stored (no conversion); anything else is an error naming the file.
+Result<ImageRgba16> readPng16(const std::string& path);
 // Reads any PNG libpng understands, converted to 8-bit RGBA; errors name the file.
 Result<ImageRgba8> readPng(const std::string& path);
 

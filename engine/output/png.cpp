@@ -1,6 +1,7 @@
 #include <png.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -23,7 +24,8 @@ void flushNothing(png_structp) {}
 
 // Encodes in memory: the file is then written whole and renamed (core/atomic_file.h), so a render killed while
 // encoding or writing leaves the previous PNG whole instead of truncated.
-Result<std::vector<uint8_t>> encodePng(const ImageRgba8& image) {
+// `rows`: big-endian samples of `bitDepth` (8 or 16) bits, RGBA, rows top first.
+Result<std::vector<uint8_t>> encodeRows(int width, int height, int bitDepth, const std::vector<uint8_t>& rows) {
     std::vector<uint8_t> out;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
@@ -38,18 +40,70 @@ Result<std::vector<uint8_t>> encodePng(const ImageRgba8& image) {
     png_set_write_fn(png, &out, appendToVector, flushNothing);
     // Fast compression: the recorder writes many frames; size matters less than time.
     png_set_compression_level(png, 3);
-    png_set_IHDR(png, info, image.width, image.height, 8, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
+    png_set_IHDR(png, info, width, height, bitDepth, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
     png_write_info(png, info);
-    for (int y = 0; y < image.height; ++y)
-        png_write_row(png, const_cast<png_bytep>(image.pixels.data() + static_cast<size_t>(y) * image.width * 4));
+    const size_t stride = static_cast<size_t>(width) * 4 * (bitDepth / 8);
+    for (int y = 0; y < height; ++y) png_write_row(png, const_cast<png_bytep>(rows.data() + y * stride));
     png_write_end(png, nullptr);
     png_destroy_write_struct(&png, &info);
     return out;
 }
 
+Result<std::vector<uint8_t>> encodePng(const ImageRgba8& image) {
+    return encodeRows(image.width, image.height, 8, image.pixels);
+}
+
 }  // namespace
+
+uint16_t toUnorm16(float v) {
+    return uint16_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 65535.0f));
+}
+
+Status writePng16(const std::string& path, const ImageRgbaF& image) {
+    std::vector<uint8_t> rows(image.pixels.size() * 2);
+    for (size_t i = 0; i < image.pixels.size(); ++i) {
+        const uint16_t v = toUnorm16(image.pixels[i]);
+        rows[2 * i] = uint8_t(v >> 8);
+        rows[2 * i + 1] = uint8_t(v & 0xff);
+    }
+    auto bytes = encodeRows(image.width, image.height, 16, rows);
+    if (!bytes) return Error::inFile(path, bytes.error().message);
+    return writeFileAtomically(path, std::span<const uint8_t>(*bytes));
+}
+
+Result<ImageRgba16> readPng16(const std::string& path) {
+    std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!file) return Error::inFile(path, "cannot open");
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    if (!png || !info) {
+        png_destroy_read_struct(&png, &info, nullptr);
+        return Error{"cannot initialise libpng"};
+    }
+    ImageRgba16 out;
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &info, nullptr);
+        return Error::inFile(path, "not a readable PNG");
+    }
+    png_init_io(png, file.get());
+    png_read_info(png, info);
+    if (png_get_bit_depth(png, info) != 16 || png_get_color_type(png, info) != PNG_COLOR_TYPE_RGBA) {
+        png_destroy_read_struct(&png, &info, nullptr);
+        return Error::inFile(path, "not a 16-bit RGBA PNG");
+    }
+    out.width = int(png_get_image_width(png, info));
+    out.height = int(png_get_image_height(png, info));
+    std::vector<uint8_t> row(size_t(out.width) * 8);
+    out.pixels.reserve(size_t(out.width) * out.height * 4);
+    for (int y = 0; y < out.height; ++y) {
+        png_read_row(png, row.data(), nullptr);
+        for (size_t i = 0; i < row.size(); i += 2) out.pixels.push_back(uint16_t(row[i] << 8 | row[i + 1]));
+    }
+    png_destroy_read_struct(&png, &info, nullptr);
+    return out;
+}
 
 Status writePng(const std::string& path, const ImageRgba8& image) {
     auto bytes = encodePng(image);

@@ -42,23 +42,33 @@ void OffscreenRenderer::resize(int width, int height) {
 output::ImageRgba8 OffscreenRenderer::render(const CameraPose& pose, int width, int height,
                                              const RenderSettings& settings, std::chrono::milliseconds detailTimeout) {
     const ViewState view = computeView(m_scene.frame, pose, width, height);
-    const auto deadline = std::chrono::steady_clock::now() + detailTimeout;
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + detailTimeout;
     gpu::FrameSlot* slotPtr = nullptr;
+    m_wait = {};
     for (;;) {
         slotPtr = &m_frames->begin();
         resize(width, height);
-        m_renderer->prepare(m_frames->slotIndex(), view, settings);
-        m_renderer->recordTransfers(slotPtr->cmd);
         terrain::TileStreamer* streamer = m_renderer->streamer();
+        const uint64_t uploadsBefore = streamer ? streamer->stats().uploads : 0;
+        m_renderer->prepare(m_frames->slotIndex(), view, settings);  // the streamer's update: loads, uploads
+        m_renderer->recordTransfers(slotPtr->cmd);
+        // Pages recorded for upload in this very command buffer have not reached the GPU yet: the frame waits
+        // until a pass records none, so every page it draws came with an earlier, completed submission.
+        const bool uploading = streamer && streamer->stats().uploads != uploadsBefore;
         m_readiness = streamer ? streamer->readiness() : terrain::Readiness{true, 1.0, {}, {}};
+        if (m_wait.uploadFrames == 0)
+            m_wait.tilesWaitedFor = m_readiness.missing.size() + (uploading && m_readiness.missing.empty() ? 1 : 0);
         // Done when resolved, when only failed tiles remain (nothing more will come), or out of time.
-        const bool settled = m_readiness.resolved || (m_readiness.missing.empty() && streamer->idle());
+        const bool settled = (m_readiness.resolved || (m_readiness.missing.empty() && streamer->idle())) && !uploading;
         if (settled || std::chrono::steady_clock::now() > deadline) break;
+        ++m_wait.uploadFrames;
         // An upload-only frame: the pages recorded above land, then wait for the workers.
         m_frames->submit();
         m_frames->waitCurrent();
         streamer->waitForProgress(std::chrono::milliseconds(20));
     }
+    m_wait.waitMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     VkCommandBuffer cmd = slotPtr->cmd;
     const uint32_t slot = m_frames->slotIndex();
     recordFrame(cmd, m_pass, m_images.target(), settings.clearColor,

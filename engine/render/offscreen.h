@@ -27,6 +27,13 @@ struct FrameSpec {
     RenderSettings settings;
 };
 
+// How long a frame waited for full detail (the recorder logs it per frame).
+struct DetailWait {
+    size_t tilesWaitedFor = 0;  // tiles not yet resident and uploaded when the frame was first asked for
+    int uploadFrames = 0;       // upload-only submissions before the frame was drawn
+    double waitMs = 0;          // wall time spent in them (a measurement, never an input to the frame)
+};
+
 class OffscreenRenderer {
 public:
     static Result<std::unique_ptr<OffscreenRenderer>> create(gpu::Context& ctx, const scene::Scene& scene,
@@ -35,8 +42,9 @@ public:
 
     // Renders one frame and waits for it: deterministic for the same (scene, pose, size, settings).
     // With streamed terrain it first streams until the view is at full detail (no pop-in in stills or
-    // recordings), up to `detailTimeout`; tiles that failed for good are drawn from their parents and
-    // reported by lastReadiness().
+    // recordings), up to `detailTimeout`: every page the frame draws is resident AND its upload was in an
+    // earlier submission whose fence has signalled (not merely loaded, nor recorded for upload in the same
+    // command buffer). Tiles that failed for good are drawn from their parents and reported by lastReadiness().
     output::ImageRgba8 render(const CameraPose& pose, int width, int height, const RenderSettings& settings,
                               std::chrono::milliseconds detailTimeout = std::chrono::seconds(120));
     // The same with the frame's content (compose/) set first: a frame of (document, camera, story time).
@@ -57,6 +65,7 @@ public:
     const FrameStats& stats() const { return m_renderer->stats(); }
     // The streamed terrain's state when the last frame was drawn (resolved = true without streaming).
     const terrain::Readiness& lastReadiness() const { return m_readiness; }
+    const DetailWait& lastWait() const { return m_wait; }
     terrain::TileStreamer* streamer() { return m_renderer->streamer(); }
     SceneRenderer& sceneRenderer() { return *m_renderer; }
     const scene::Scene& scene() const { return m_scene; }
@@ -79,6 +88,7 @@ private:
     gpu::Buffer m_depthReadback;  // made on the first pick at this size
     int m_width = 0, m_height = 0;
     terrain::Readiness m_readiness;
+    DetailWait m_wait;
 
     // The last frame, for picking.
     bool m_haveFrame = false;

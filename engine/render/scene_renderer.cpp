@@ -276,6 +276,7 @@ void SceneRenderer::prepare(uint32_t slotIndex, const ViewState& view, const Ren
         double ground = terrain::meshHeight(m_scene.dem, eyeGeo.lat, eyeGeo.lon);
         if (std::isnan(ground)) ground = 0.0;
         if (settings.terrainErrorPx) m_tiles->lod().maxPixelError = *settings.terrainErrorPx;
+        m_tiles->lod().graphicsOnly = settings.graphicsOnly;
         updateFieldLayers(settings);
         m_tiles->prepare(slotIndex, {view, m_scene.frame, exag}, clock, ground);
         const auto st = m_tiles->streamer().stats();

@@ -47,6 +47,10 @@ struct RenderSettings : Look {
     // The terrain's screen-space error target (px) for this frame; nullopt: the renderer's
     // TerrainLodOptions (1 px: what stills and recordings use). The window previews coarser on a CPU device.
     std::optional<double> terrainErrorPx;
+    // The story's graphics alone (the recorder's --layers graphics): the terrain draws only the overlays draped on
+    // it, unlit, with their coverage as alpha, and still writes depth (labels hide behind hills as on air); with
+    // the sky off and a transparent clear colour, everything else is transparent.
+    bool graphicsOnly = false;
 };
 
 struct FrameStats {

@@ -454,7 +454,7 @@ void TerrainRenderer::prepare(uint32_t slotIndex, const terrain::SelectionView& 
     t.table = glm::uvec4(m_pool->table().mask(), m_geoidSize.x, m_geoidSize.y, m_hasGeoid ? 1u : 0u);
     t.geoid = m_geoidFrame;
     t.bounds = glm::vec4(m_sourceMerc);
-    t.debug = glm::vec4(lod.tintLevels ? 1.0f : 0.0f, 0, 0, 0);
+    t.debug = glm::vec4(lod.tintLevels ? 1.0f : 0.0f, lod.graphicsOnly ? 1.0f : 0.0f, 0, 0);
     std::memcpy(slot.uniforms.mapped(), &t, sizeof(t));
 
     // Overlay fields: cascades follow the view; recomputed only where a window or a shape changed.

@@ -42,6 +42,7 @@ struct TerrainLodOptions {
     double morphStart = 0.75;
     bool geomorph = true;        // off only to show what popping looks like (tests)
     bool tintLevels = false;     // colour patches by level (diagnostics)
+    bool graphicsOnly = false;   // draw the overlays alone with their coverage as alpha (RenderSettings::graphicsOnly)
     uint32_t maxPatches = 8192;  // selected patches per frame (x 2048 triangles)
     uint32_t maxNodes = 16384;   // nodes per quadtree level in flight
 };

@@ -21,12 +21,12 @@ struct Story;
 namespace keys {
 inline constexpr const char* kStory[] = {"version", "title",  "description", "attribution", "disclaimer",
                                          "sources", "clock",  "legend",      "factions",    "areas",
-                                         "lines",   "arrows", "labels",      "captions"};
+                                         "lines",   "arrows", "labels",      "captions",    "camera"};
 // Top-level keys the story reader keeps as extras on purpose, for the document around it ("look":
 // document/document.h reads it): known, so never a near miss of anything.
-inline constexpr const char* kStoryDocument[] = {"version", "title",  "description", "attribution", "disclaimer",
-                                                 "sources", "clock",  "legend",      "factions",    "areas",
-                                                 "lines",   "arrows", "labels",      "captions",    "look"};
+inline constexpr const char* kStoryDocument[] = {
+    "version",  "title", "description", "attribution", "disclaimer", "sources",  "clock", "legend",
+    "factions", "areas", "lines",       "arrows",      "labels",     "captions", "look",  "camera"};
 inline constexpr const char* kFaction[] = {"id", "name", "legend", "colour", "pattern"};
 inline constexpr const char* kArea[] = {"id", "faction", "name", "keyframes", "until"};
 inline constexpr const char* kKeyframe[] = {"time", "status", "easing", "sources", "geometry"};

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/atomic_file.h"
+#include "story/camera_track_json.h"
 #include "story/kept_json.h"
 #include "story/key_check.h"
 
@@ -567,6 +568,11 @@ Story storyFrom(const json& root) {
         story.captions.push_back(std::move(cap));
     }
 
+    if (const json* camera = member(root, "camera")) {
+        auto track = cameraTrackFromJson(*camera);
+        if (!track) fail("camera", track.error().message);
+        story.camera = std::move(track).value();
+    }
     story.extra = extraKeys(root, keys::kStory);
     if (auto problem = keptKeysProblem(story)) fail("", *problem);
     return story;
@@ -784,6 +790,7 @@ std::string serializeStory(const Story& story) {
     for (const Caption& c : story.captions)
         captions.push_back({{"from", formatStoryTime(c.from)}, {"to", formatStoryTime(c.to)}, {"text", c.text}});
     root["captions"] = captions;
+    if (story.camera) root["camera"] = cameraTrackToJson(*story.camera);
     mergeExtra(root, story.extra);
     return root.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }

@@ -1,7 +1,7 @@
 // story/story.h — the authored story document: what happened where and when, and how to show it.
 // Owns: the document model (factions, control areas and their keyframes, lines, arrows, labels, captions,
-// legend, the story clock, sources), its versioned JSON file format (docs/story-format.md) with validation
-// that names the file and the feature, atomic saving, story times (ISO-8601 <-> seconds) and ring checks.
+// legend, the story clock, sources, the camera track), its versioned JSON file format (docs/story-format.md) with
+// validation that names the file and the feature, atomic saving, story times (ISO-8601 <-> seconds) and ring checks.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 
 #include "core/lonlat.h"
 #include "core/result.h"
+#include "story/camera_track.h"
 
 namespace fl::story {
 
@@ -163,6 +164,8 @@ struct Story {
     Legend legend;
     StoryClock clock;
     std::vector<Source> sources;
+    // The shot: presentation seconds -> camera (camera_track.h), "camera" in the file. None: the host's view.
+    std::optional<CameraTrack> camera;
     nlohmann::json extra = nlohmann::json::object();  // unknown top-level keys, kept
 };
 

@@ -54,7 +54,7 @@ struct TerrainUniforms {
     uvec4 levels;     // x: deepest level drawn, y: coarsest resident zoom, z: max patches, w: max nodes
     uvec4 table;      // x: hash table mask, y: geoid grid width, z: height, w: 1 = geoid present
     vec4 bounds;      // the source's extent in Mercator: u west, v north, u east, v south
-    vec4 debug;       // x: 1 = tint patches by level (diagnostics)
+    vec4 debug;       // x: 1 = tint patches by level (diagnostics); y: 1 = graphics only (overlays, alpha)
 };
 
 // One selected patch: a 32x32-cell grid over Mercator tile (level, x, y), with the height pages it reads.
