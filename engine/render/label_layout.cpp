@@ -21,6 +21,16 @@ Box markerBox(const LabelInput& l) {
     return {l.anchor.x - r, l.anchor.y - r, l.anchor.x + r, l.anchor.y + r};
 }
 
+// Even-odd point in polygon; `ring` closed (its last point repeats the first).
+bool insideRing(glm::vec2 p, const std::vector<glm::vec2>& ring) {
+    bool in = false;
+    for (size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
+        if ((ring[i].y > p.y) != (ring[j].y > p.y) &&
+            p.x < (ring[j].x - ring[i].x) * (p.y - ring[i].y) / (ring[j].y - ring[i].y) + ring[i].x)
+            in = !in;
+    return in;
+}
+
 glm::vec2 nearestPoint(const Box& b, glm::vec2 p) {
     return {std::clamp(p.x, b.x0, b.x1), std::clamp(p.y, b.y0, b.y1)};
 }
@@ -120,6 +130,8 @@ LabelLayoutResult layoutLabels(const std::vector<LabelInput>& labels, const Labe
         if (keepOff.anySegmentTouches(grown)) return false;
         const glm::vec2 to = nearestPoint(text, l.anchor);
         const glm::vec2 centre{0.5f * (text.x0 + text.x1), 0.5f * (text.y0 + text.y1)};
+        for (const auto& ring : o.keepOff)  // wholly inside an arrow is on it too
+            if (ring.size() >= 4 && ring.front() == ring.back() && insideRing(centre, ring)) return false;
         if (!l.onBorder) {
             if (borders.anySegmentCrosses(l.anchor, centre) || borders.anySegmentCrosses(l.anchor, to)) return false;
             if (!shown && borders.anySegmentTouches(grown)) return false;

@@ -307,6 +307,12 @@ TEST(LabelLayoutTest, NamesKeepOffArrows) {
     EXPECT_NE(r.placements[0].position, int(LabelSide::Right));
     for (size_t k = 0; k + 1 < o.keepOff[0].size(); ++k)
         EXPECT_FALSE(segmentTouchesBox(o.keepOff[0][k], o.keepOff[0][k + 1], r.placements[0].box.grown(o.margin)));
+    // A place inside a wide arrow: its name does not sit on the arrow either, it leaves it with a leader.
+    o.keepOff = {{{100, 100}, {300, 100}, {300, 200}, {100, 200}, {100, 100}}};
+    const LabelLayoutResult inside = layoutLabels({label("town", a, {60, 16})}, {}, o);
+    ASSERT_TRUE(inside.placements[0].visible);
+    const Box& b = inside.placements[0].box;
+    EXPECT_TRUE(b.x1 < 100 || b.x0 > 300 || b.y1 < 100 || b.y0 > 200) << "on the arrow";
 }
 
 TEST(LabelLayoutTest, TwentyThousandLabelsLayOutWithTheGuarantees) {
