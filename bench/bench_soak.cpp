@@ -41,7 +41,8 @@ std::string soakBenchUsage() {
            "\n"
            "  --json           one JSON object per line, each with a \"metric\" key\n"
            "  --frames N       frames in all, warm-up included (default 2000)\n"
-           "  --warmup N       frames before the reference sample (default: a tenth of --frames, at least 50)\n"
+           "  --warmup N       frames before the reference sample (default: a tenth of --frames, at least one\n"
+           "                   turn of the camera and one pass of the story, at most half of --frames)\n"
            "  --size WxH       frame size (default 160x90)\n";
 }
 
@@ -50,7 +51,7 @@ namespace {
 struct SoakOptions {
     bool json = false;
     int frames = 2000;
-    int warmup = -1;  // -1: a tenth of frames, at least 50
+    int warmup = -1;  // -1: see soakWarmup()
     ImageSize size{160, 90};
 };
 
@@ -85,9 +86,20 @@ Result<SoakOptions> parseSoak(const std::vector<std::string>& args) {
         return Ok{};
     });
     if (Status s = p.parse(args); !s) return s.error();
-    if (o.warmup < 0) o.warmup = std::max(50, o.frames / 10);
-    o.warmup = std::min(o.warmup, o.frames);
     return o;
+}
+
+// The camera turns by kOrbitPxPerFrame * 0.25 degrees a frame (OrbitController::orbit), and the story plays at
+// kStoryFps: caches fill (tiles of every side, labels and fields of every story time) during the first turn and
+// the first pass of the story, so the reference sample comes after both.
+constexpr double kOrbitPxPerFrame = 4.0;
+constexpr double kStoryFps = 30.0;
+
+int soakWarmup(const SoakOptions& o, double storySeconds) {
+    if (o.warmup >= 0) return std::min(o.warmup, o.frames);
+    const int turn = int(std::ceil(360.0 / (kOrbitPxPerFrame * 0.25)));
+    const int story = int(std::ceil(storySeconds * kStoryFps));
+    return std::min(std::max({o.frames / 10, turn, story}), o.frames / 2);
 }
 
 // What the process holds: resident pages (the measure) and the bytes malloc has handed out and not
@@ -115,6 +127,7 @@ public:
     static Result<std::unique_ptr<SoakLoop>> create(gpu::Context& ctx, StoryScene& loaded, ImageSize size);
     ~SoakLoop() { m_ctx.waitIdle(); }  // the renderer dies before the frame ring, which would wait too late
     void frame(const CameraPose& pose, double seconds);
+    double storySeconds() const { return m_playhead.duration(); }
 
 private:
     SoakLoop(gpu::Context& ctx, StoryScene& loaded) : m_ctx(ctx), m_loaded(loaded) {}
@@ -182,7 +195,7 @@ int runSoakBench(const std::vector<std::string>& args) {
         printError(parsed.error().message);
         return kExitUsage;
     }
-    const SoakOptions& o = *parsed;
+    SoakOptions o = *parsed;
     const MemorySample start = sampleMemory(0);
     CommonOptions common;
     auto loaded = loadStoryScene(common);
@@ -202,6 +215,7 @@ int runSoakBench(const std::vector<std::string>& args) {
             printError(loop.error().message);
             return kExitError;
         }
+        o.warmup = soakWarmup(o, (*loop)->storySeconds());
         OrbitController orbit(loaded->scene);
         const render::RenderSettings settings = frameSettings(common, loaded->document ? &*loaded->document : nullptr);
         orbit.setPose(scene::toPose(*scene::findView("spin-boldak"), loaded->scene.geoidModel()),
@@ -211,18 +225,20 @@ int runSoakBench(const std::vector<std::string>& args) {
                   .set("device", (*ctx)->info().describe())
                   .set("frames", o.frames)
                   .set("warmup", o.warmup)
+                  .set("story_seconds", (*loop)->storySeconds())
                   .set("size", std::to_string(o.size.width) + "x" + std::to_string(o.size.height))
                   .set("rss_mb", start.rssMb),
               "device: " + (*ctx)->info().describe() + "; " + std::to_string(o.frames) + " frames at " +
                   std::to_string(o.size.width) + "x" + std::to_string(o.size.height) + ", warm-up " +
-                  std::to_string(o.warmup) + "\nframe        RSS MB   malloc'd MB");
+                  std::to_string(o.warmup) + " (story " + std::to_string(int((*loop)->storySeconds())) +
+                  " s a pass)\nframe        RSS MB   malloc'd MB");
         const int every = std::max(1, o.frames / 20);
         MemorySample warm = sampleMemory(0), last = warm;
         double peak = start.rssMb;
         const auto began = BenchClock::now();
         for (int i = 1; i <= o.frames; ++i) {
-            orbit.orbit(4.0, 0.0);        // a slow drag: a turn every few hundred frames
-            (*loop)->frame(orbit.pose(), 1.0 / 30.0);  // the story plays at 30 frames a second
+            orbit.orbit(kOrbitPxPerFrame, 0.0);  // a slow drag: a turn every 360 frames
+            (*loop)->frame(orbit.pose(), 1.0 / kStoryFps);
             if (i == o.warmup || i % every == 0 || i == o.frames) {
                 (*ctx)->waitIdle();
                 last = sampleMemory(i);
