@@ -118,5 +118,8 @@ std::string overlaysBenchUsage();
 // `frontline bench story ...` (bench_story.cpp): import and render cost against an area's vertex count.
 int runStoryBench(const std::vector<std::string>& args);
 std::string storyBenchUsage();
+// `frontline bench soak ...` (bench_soak.cpp): memory over a long run of the window's frame loop.
+int runSoakBench(const std::vector<std::string>& args);
+std::string soakBenchUsage();
 
 }  // namespace fl::app

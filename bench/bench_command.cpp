@@ -52,7 +52,7 @@ std::string benchUsage() {
            "                     local .pmtiles file\n"
            "  --encoding NAME    terrarium | mapbox, where the source cannot say\n"
            "\n" +
-           terrainBenchUsage() + "\n" + overlaysBenchUsage() + "\n" + storyBenchUsage();
+           terrainBenchUsage() + "\n" + overlaysBenchUsage() + "\n" + storyBenchUsage() + "\n" + soakBenchUsage();
 }
 
 struct BenchOptions {
@@ -470,7 +470,8 @@ int runBench(const Command& cmd) {
     const std::vector<std::string>& rest = cmd.rest;
     if (rest.empty()) {
         printError(
-            "bench: missing benchmark (known: streaming, terrain, overlays, story; try `frontline bench --help`)");
+            "bench: missing benchmark (known: streaming, terrain, overlays, story, soak; try `frontline bench "
+            "--help`)");
         return kExitUsage;
     }
     for (const auto& a : rest)
@@ -481,8 +482,9 @@ int runBench(const Command& cmd) {
     if (rest[0] == "terrain") return runTerrainBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
     if (rest[0] == "overlays") return runOverlaysBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
     if (rest[0] == "story") return runStoryBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
+    if (rest[0] == "soak") return runSoakBench(std::vector<std::string>(rest.begin() + 1, rest.end()));
     if (rest[0] != "streaming") {
-        printError("bench: unknown benchmark '" + rest[0] + "' (known: streaming, terrain, overlays, story)");
+        printError("bench: unknown benchmark '" + rest[0] + "' (known: streaming, terrain, overlays, story, soak)");
         return kExitUsage;
     }
     auto options = parseBench(std::vector<std::string>(rest.begin() + 1, rest.end()));

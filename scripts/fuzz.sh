@@ -7,7 +7,7 @@ seconds=${1:-60}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFRONTLINE_FUZZ=ON \
   -DFRONTLINE_BUILD_EDITOR=OFF >/dev/null
 cmake --build build-fuzz -j "$(nproc)"
-for target in dem geojson cli pmtiles height_png http shape story story_geojson loopback_request read_png cli_args tile_json; do
+for target in dem geojson cli pmtiles height_png http http_body shape story story_geojson loopback_request read_png cli_args tile_json; do
   mkdir -p "build-fuzz/corpus-$target"
   echo "== fuzz_$target for ${seconds}s"
   # JSON inputs up to 1 MB: a 400 KB story nested 200 000 deep crashed every command, unseen at 64 KB.

@@ -10,6 +10,9 @@ layout(local_size_x = FRONTLINE_OVERLAY_TILE, local_size_y = FRONTLINE_OVERLAY_T
 layout(set = 0, binding = 0, r32f) uniform writeonly image2DArray field;
 layout(set = 0, binding = 1, std430) readonly buffer Input { uint words[]; };
 layout(push_constant, std430) uniform JobBlock { OverlayFieldJob job; };
+// 1 for areas (the even-odd sign), 0 for lines: one pipeline each, because lavapipe 22.3 compiles (and leaks) a
+// new shader variant at every dispatch whose push constants steer a branch (gpu/pipeline.h).
+layout(constant_id = 0) const uint kArea = 1u;
 
 float segmentDistance(vec2 p, vec2 a, vec2 b) {
     vec2 ab = b - a, ap = p - a;
@@ -34,7 +37,7 @@ void main() {
         d = min(d, segmentDistance(p, a, b));
     }
 
-    if (job.target.y == 0u) {
+    if (kArea != 0u) {
         // Crossings of this row's centre line, sorted: count those left of the texel centre.
         uint row = uint(texel.y) - job.rect.y;
         uint rowFirst = words[job.offsets.w + 2u * row], rowCount = words[job.offsets.w + 2u * row + 1u];

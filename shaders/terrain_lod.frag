@@ -15,6 +15,7 @@ layout(location = 6) in float inHeight;
 layout(location = 7) flat in uvec4 inLayers;
 layout(location = 8) in float inCosLat;
 layout(location = 9) in vec2 inMercRel;
+layout(location = 10) flat in uvec2 inSteer;  // x: overlay layers, y: debug tint (see terrain_lod.vert)
 
 layout(location = 0) out vec4 outColor;
 
@@ -42,9 +43,9 @@ void main() {
     }
     // Overlays (control areas, fronts, arrows, routes, borders) change the ground's albedo, so they are lit
     // and hazed like the ground.
-    vec3 albedo = applyOverlays(srgbToLinear(reliefColor(inHeight)), inMercRel);
+    vec3 albedo = applyOverlays(srgbToLinear(reliefColor(inHeight)), inMercRel, int(inSteer.x));
     outColor = shadeTerrainAlbedo(inRelPos, up, east * g.x + north * g.y, inHeight, sampleSize, albedo);
-    if (terrain.debug.x > 0.0) {
+    if (inSteer.y != 0u) {
         const vec3 tints[6] = vec3[](vec3(1, 0.3, 0.3), vec3(0.3, 1, 0.3), vec3(0.3, 0.3, 1), vec3(1, 1, 0.3),
                                      vec3(1, 0.3, 1), vec3(0.3, 1, 1));
         outColor.rgb *= tints[inLayers.w % 6u];

@@ -1,7 +1,9 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 // Per page, once after it is uploaded (and again when a neighbour's border arrives): the slopes the terrain
-// is lit with (mode 0) and the min/max height pyramid the selection bounds nodes with (mode 1).
+// is lit with (mode 0) and the min/max height pyramid the selection bounds nodes with (mode 1). The mode is a
+// specialization constant (one pipeline each): as a push constant steering control flow, lavapipe 22.3
+// compiled and leaked a new shader variant at every dispatch (gpu/pipeline.h).
 //
 // Slopes are computed at sample corners from the 2x2 samples around each corner, so a tile's edge corners
 // use its own edge samples and its neighbour's (the page border): two tiles of a zoom compute identical
@@ -14,8 +16,8 @@ layout(push_constant) uniform Push {
     uint layer;
     uint zoom;
     uint tileY;
-    uint mode;
 } pc;
+layout(constant_id = 0) const uint kMode = 0u;
 layout(set = 1, binding = 2, rg16f) uniform writeonly image2DArray gradientImage;
 
 shared vec2 blocks[256];
@@ -78,7 +80,7 @@ void bounds() {
 }
 
 void main() {
-    if (pc.mode == 0u)
+    if (kMode == 0u)
         gradients();
     else
         bounds();

@@ -3,7 +3,8 @@
 // One level of the GPU quadtree walk over Web Mercator tiles (level = zoom). Each node of this level either
 // subdivides (its four children go to the next level's list), is drawn as a patch, or is culled (outside
 // the frustum, below the horizon, or outside the data). The CPU records one dispatch per level and never
-// looks at a node; the next level's dispatch size is maintained here with atomicMax.
+// looks at a node; the next level's dispatch size is maintained here with atomicMax. The level comes from the
+// counters (walkLevel), which the CPU sets before each dispatch.
 //
 // Crack-free by construction (CDLOD-style): a node subdivides where any of its points is closer than
 // lodRange(level); vertices morph into the parent grid as their distance approaches lodRange(level - 1),
@@ -14,7 +15,6 @@
 #include "shared/terrain_lod.glsl"
 
 layout(local_size_x = 64) in;
-layout(push_constant) uniform Push { uint level; } pc;
 
 layout(set = 1, binding = 6, std430) buffer Nodes { uvec4 nodes[]; };
 
@@ -92,7 +92,7 @@ vec2 boundsUnder(uvec2 r, uint level, uvec2 xy) {
 }
 
 void main() {
-    uint level = pc.level;
+    uint level = walkLevel;
     uint index = gl_GlobalInvocationID.x;
     if (index >= levelArgs[level].w) return;
     atomicAdd(stats[0], 1u);

@@ -2,14 +2,16 @@
 #extension GL_GOOGLE_include_directive : require
 // Front-to-back order of the selected patches (early depth rejection saves fragment work, lavapipe's main
 // cost) as a counting sort over log-distance bins, and the indirect draw's arguments. Three modes, one
-// dispatch each: 0 counts patches per bin, 1 turns counts into offsets and writes the draw (one group),
-// 2 scatters patch indices into the order the vertex shader reads.
+// pipeline and dispatch each: 0 counts patches per bin, 1 turns counts into offsets and writes the draw (one
+// group), 2 scatters patch indices into the order the vertex shader reads. The mode is a specialization
+// constant, not a push constant: lavapipe 22.3 compiles (and leaks) a new variant per dispatch for push
+// constants that steer control flow (gpu/pipeline.h).
 #define TERRAIN_STORAGE
 #define TERRAIN_COUNTERS
 #include "shared/terrain_lod.glsl"
 
 layout(local_size_x = 64) in;
-layout(push_constant) uniform Push { uint mode; } pc;
+layout(constant_id = 0) const uint kMode = 0u;
 
 
 shared uint scan[FRONTLINE_TERRAIN_BINS];
@@ -23,9 +25,9 @@ uint binOf(uint index) {
 void main() {
     uint count = min(patchArgs.w, terrain.levels.z);
     uint i = gl_GlobalInvocationID.x;
-    if (pc.mode == 0u) {
+    if (kMode == 0u) {
         if (i < count) atomicAdd(bins[binOf(i)], 1u);
-    } else if (pc.mode == 1u) {
+    } else if (kMode == 1u) {
         // Exclusive prefix sum of the 64 bins by one group (Hillis-Steele in shared memory).
         uint t = gl_LocalInvocationID.x;
         scan[t] = bins[t];

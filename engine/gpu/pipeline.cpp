@@ -123,12 +123,19 @@ PipelineLayout createPipelineLayout(Context& ctx, const std::vector<VkDescriptor
     return PipelineLayout(ctx.device(), layout);
 }
 
-Pipeline createComputePipeline(Context& ctx, VkShaderModule shader, VkPipelineLayout layout) {
+Pipeline createComputePipeline(Context& ctx, VkShaderModule shader, VkPipelineLayout layout,
+                               const std::vector<uint32_t>& specialization) {
+    std::vector<VkSpecializationMapEntry> entries;
+    for (uint32_t i = 0; i < specialization.size(); ++i)
+        entries.push_back({i, uint32_t(i * sizeof(uint32_t)), sizeof(uint32_t)});
+    const VkSpecializationInfo spec{uint32_t(entries.size()), entries.data(), specialization.size() * sizeof(uint32_t),
+                                    specialization.data()};
     VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
     ci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
     ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     ci.stage.module = shader;
     ci.stage.pName = "main";
+    if (!specialization.empty()) ci.stage.pSpecializationInfo = &spec;
     ci.layout = layout;
     VkPipeline pipeline;
     VK_CHECK(vkCreateComputePipelines(ctx.device(), VK_NULL_HANDLE, 1, &ci, nullptr, &pipeline));

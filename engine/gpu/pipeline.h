@@ -40,6 +40,11 @@ PipelineLayout createPipelineLayout(Context& ctx, const std::vector<VkDescriptor
                                     uint32_t pushConstantBytes,
                                     VkShaderStageFlags pushStages = VK_SHADER_STAGE_VERTEX_BIT |
                                                                     VK_SHADER_STAGE_FRAGMENT_BIT);
-Pipeline createComputePipeline(Context& ctx, VkShaderModule shader, VkPipelineLayout layout);
+// `specialization`: the shader's uint specialization constants, constant_id 0, 1, ... in order. A mode
+// that changes what a dispatch does belongs there, not in a push constant: lavapipe 22.3 re-inlines push
+// constants that steer control flow into a new shader variant at every dispatch and never frees it
+// (~0.5 MB a frame; issue 12, finding 8).
+Pipeline createComputePipeline(Context& ctx, VkShaderModule shader, VkPipelineLayout layout,
+                               const std::vector<uint32_t>& specialization = {});
 
 }  // namespace fl::gpu

@@ -1,5 +1,7 @@
 #include "net/http.h"
 
+#include "net/http_body.h"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -49,42 +51,21 @@ struct Connection {
 // What one attempt collects from libcurl's callbacks.
 struct Transfer {
     uint64_t maxBodyBytes = 0;
-    long status = 0;  // of the latest header block (redirects and 100-continue start new ones)
-    std::optional<uint64_t> contentLength;
-    std::optional<ContentRange> contentRange;
-    bool badContentRange = false;
+    ResponseHead head;  // of the latest header block (redirects and 100-continue start new ones)
     bool tooLarge = false;
     std::vector<uint8_t> body;
     Clock::time_point lastByte;
-
-    bool success() const { return status >= 200 && status < 300; }
 };
 
 size_t onHeader(char* data, size_t size, size_t count, void* user) {
     auto& t = *static_cast<Transfer*>(user);
     size_t n = size * count;
-    std::string_view line(data, n);
     t.lastByte = Clock::now();
-    if (auto statusLine = parseStatusLine(line)) {
-        t.status = statusLine->status;
-        t.contentLength.reset();
-        t.contentRange.reset();
-        t.badContentRange = false;
-        return n;
-    }
-    auto header = splitHeaderLine(line);
-    if (!header) return n;
-    auto [name, value] = *header;
-    if (equalsIgnoreCase(name, "Content-Length")) {
-        t.contentLength = parseContentLength(value);
-        // Refuse before the body arrives; error bodies are discarded anyway, so only successes matter.
-        if (t.success() && t.contentLength && *t.contentLength > t.maxBodyBytes) {
-            t.tooLarge = true;
-            return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
-        }
-    } else if (equalsIgnoreCase(name, "Content-Range")) {
-        t.contentRange = parseContentRange(value);
-        t.badContentRange = !t.contentRange;
+    readHeaderLine(t.head, std::string_view(data, n));
+    // Refuse before the body arrives.
+    if (t.head.contentLength && overBodyLimit(t.head, *t.head.contentLength, t.maxBodyBytes)) {
+        t.tooLarge = true;
+        return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
     }
     return n;
 }
@@ -93,32 +74,21 @@ size_t onBody(char* data, size_t size, size_t count, void* user) {
     auto& t = *static_cast<Transfer*>(user);
     size_t n = size * count;
     t.lastByte = Clock::now();
-    if (!t.success()) return n;  // an error page: the status says all we report
-    if (t.body.size() + n > t.maxBodyBytes) {
+    if (!t.head.success()) return n;  // an error page: the status says all we report
+    if (overBodyLimit(t.head, t.body.size() + n, t.maxBodyBytes)) {
         t.tooLarge = true;
         return 0;
     }
-    if (t.body.empty() && t.contentLength) t.body.reserve(size_t(std::min(*t.contentLength, t.maxBodyBytes)));
+    if (t.body.empty() && t.head.contentLength) t.body.reserve(size_t(std::min(*t.head.contentLength, t.maxBodyBytes)));
     t.body.insert(t.body.end(), reinterpret_cast<uint8_t*>(data), reinterpret_cast<uint8_t*>(data) + n);
     return n;
 }
 
 // One failed attempt, before the URL and attempt count are added.
-struct Failure {
-    Kind kind = Kind::Other;
-    std::string problem;  // "HTTP 404 Not Found", "timed out", ...
-    std::string detail;   // optional, goes in parentheses
-    long status = 0;
-};
+using Failure = ResponseProblem;
 
-Failure statusFailure(long status) {
-    std::string problem = "HTTP " + std::to_string(status);
-    std::string_view reason = reasonPhrase(status);
-    if (!reason.empty()) problem.append(" ").append(reason);
-    return {Kind::Status, problem, "", status};
-}
-
-Failure curlFailure(CURLcode code, const char* errorBuffer, const Transfer& t) {
+// A transfer libcurl ended with an error of its own (a body refused as too large is judged by judgeResponse).
+Failure curlFailure(CURLcode code, const char* errorBuffer) {
     std::string detail = errorBuffer[0] ? errorBuffer : curl_easy_strerror(code);
     switch (code) {
         case CURLE_UNSUPPORTED_PROTOCOL:
@@ -139,9 +109,6 @@ Failure curlFailure(CURLcode code, const char* errorBuffer, const Transfer& t) {
             return {Kind::Timeout, "timed out", detail};
         case CURLE_PARTIAL_FILE:
             return {Kind::Truncated, "truncated body", detail};
-        case CURLE_WRITE_ERROR:
-            if (t.tooLarge) return {Kind::BodyTooLarge, "body too large", "over the limit of maxBodyBytes"};
-            return {Kind::Other, "transfer failed", detail};
         default:
             return {Kind::Other, "transfer failed", detail};
     }
@@ -314,29 +281,17 @@ std::variant<HttpResponse, Failure> HttpClient::Impl::attempt(Connection& c, con
     curl_multi_remove_handle(c.multi, easy);
 
     if (aborted) return *aborted;
-    if (code != CURLE_OK && t.tooLarge && range && t.status == 200) {
-        // A 200 to a Range request is the whole file: the server ignores ranges (python3 -m http.server does).
-        // "body too large" would blame the file; say what happened and what to do instead.
-        const std::string size = t.contentLength ? std::to_string(*t.contentLength) + " bytes" : "its size unknown";
-        return Failure{Kind::BodyTooLarge, "the server ignored the Range request",
-                       "it answered 200 with the whole file (" + size + ", over the " +
-                           std::to_string(options.maxBodyBytes) +
-                           "-byte limit); use a server that supports HTTP range requests (nginx, Apache, S3, most "
-                           "CDNs; not python3 -m http.server), or download the file and open it locally"};
-    }
-    if (code != CURLE_OK) return curlFailure(code, errorBuffer, t);
+    // A refused body ends the transfer with CURLE_WRITE_ERROR; judgeResponse says why.
+    if (code != CURLE_OK && !t.tooLarge) return curlFailure(code, errorBuffer);
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status < 200 || status >= 300) return statusFailure(status);
-    if (t.contentLength && t.body.size() != *t.contentLength) {
-        return Failure{Kind::Truncated, "truncated body",
-                       "got " + std::to_string(t.body.size()) + " of " + std::to_string(*t.contentLength) + " bytes"};
-    }
-    if (t.badContentRange) return Failure{Kind::Other, "malformed Content-Range header", ""};
+    if (status != 0) t.head.status = status;  // libcurl's reading of the final status line wins
+    if (auto problem = judgeResponse(t.head, t.body.size(), t.tooLarge, range.has_value(), options.maxBodyBytes))
+        return *problem;
     HttpResponse response;
     response.status = status;
     response.body = std::move(t.body);
-    response.contentRange = t.contentRange;
+    response.contentRange = t.head.contentRange;
     return response;
 }
 

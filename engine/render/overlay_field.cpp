@@ -343,7 +343,9 @@ Result<std::unique_ptr<OverlayField>> OverlayField::create(gpu::Context& ctx, ui
         gpu::createPipelineLayout(ctx, {setLayout}, sizeof(OverlayFieldJob), VK_SHADER_STAGE_COMPUTE_BIT);
     auto cs = gpu::loadShader(ctx, "overlay_field.comp");
     if (!cs) return cs.error();
-    f->m_pipeline = gpu::createComputePipeline(ctx, *cs, f->m_pipelineLayout);
+    // Areas (kind 0) and lines: a specialization constant, not the job's kind (gpu/pipeline.h says why).
+    for (uint32_t area = 0; area < 2; ++area)
+        f->m_pipelines[area] = gpu::createComputePipeline(ctx, *cs, f->m_pipelineLayout, {area});
     f->ensureCapacity(2);
     return f;
 }
@@ -541,9 +543,14 @@ void OverlayField::recordCompute(VkCommandBuffer cmd) {
     b.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
                          VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &b, 0, nullptr, 0, nullptr);
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelineLayout, 0, 1, &m_sets[m_slot], 0, nullptr);
+    int bound = -1;  // which of m_pipelines
     for (const Job& job : slot.pending) {
+        const int area = job.gpu.target.y == 0u ? 1 : 0;
+        if (area != bound) {
+            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelines[size_t(area)]);
+            bound = area;
+        }
         vkCmdPushConstants(cmd, m_pipelineLayout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(OverlayFieldJob), &job.gpu);
         vkCmdDispatch(cmd, job.tilesX, job.tilesY, 1);
         ++m_stats.dispatches;

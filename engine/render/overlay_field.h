@@ -196,8 +196,8 @@ private:
     gpu::DescriptorSetLayout m_setLayout;
     gpu::DescriptorPool m_pool;
     gpu::PipelineLayout m_pipelineLayout;
-    gpu::Pipeline m_pipeline;
-    std::vector<VkDescriptorSet> m_sets;  // per slot
+    std::array<gpu::Pipeline, 2> m_pipelines;  // overlay_field.comp for lines, for areas
+    std::vector<VkDescriptorSet> m_sets;       // per slot
     std::vector<Slot> m_slots;
     uint32_t m_slot = 0;
     OverlayFieldStats m_stats;

@@ -30,7 +30,8 @@ constexpr VkDeviceSize kLevelArgsOffset = 0;
 constexpr VkDeviceSize kPatchArgsOffset = kMaxLevels * 16;
 constexpr VkDeviceSize kDrawArgsOffset = kPatchArgsOffset + 16;
 constexpr VkDeviceSize kStatsOffset = kDrawArgsOffset + 8 * 4;
-constexpr VkDeviceSize kCountersBytes = kStatsOffset + 8 * 4 + 2 * kBins * 4;
+constexpr VkDeviceSize kWalkLevelOffset = kStatsOffset + 8 * 4 + 2 * kBins * 4;
+constexpr VkDeviceSize kCountersBytes = kWalkLevelOffset + 4;
 // Read back each frame: patchArgs, drawArgs, stats.
 constexpr VkDeviceSize kReadbackBytes = kStatsOffset + 8 * 4 - kPatchArgsOffset;
 
@@ -383,8 +384,11 @@ Result<Ok> TerrainRenderer::init(std::shared_ptr<terrain::TileSource> source, co
     d.renderPass = renderPass;
     m_drawPipeline = gpu::createGraphicsPipeline(m_ctx, d);
     m_selectPipeline = gpu::createComputePipeline(m_ctx, *sel, m_computeLayout);
-    m_sortPipeline = gpu::createComputePipeline(m_ctx, *sort, m_computeLayout);
-    m_pagePipeline = gpu::createComputePipeline(m_ctx, *page, m_computeLayout);
+    // One pipeline per mode (a specialization constant): see gpu/pipeline.h for why not a push constant.
+    for (uint32_t mode = 0; mode < m_sortPipelines.size(); ++mode)
+        m_sortPipelines[mode] = gpu::createComputePipeline(m_ctx, *sort, m_computeLayout, {mode});
+    for (uint32_t mode = 0; mode < m_pagePipelines.size(); ++mode)
+        m_pagePipelines[mode] = gpu::createComputePipeline(m_ctx, *page, m_computeLayout, {mode});
     return Ok{};
 }
 
@@ -496,10 +500,11 @@ void TerrainRenderer::recordCompute(VkCommandBuffer cmd) {
                   rw | VK_ACCESS_TRANSFER_WRITE_BIT);
 
     if (!uploaded.empty()) {
-        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pagePipeline);
-        for (const auto& u : uploaded) {
-            for (uint32_t mode = 0; mode < 2; ++mode) {
-                const uint32_t push[4] = {u.page, u.tile.z, u.tile.y, mode};
+        // Slopes (mode 0) and height bounds (mode 1) of a page are independent: all slopes, then all bounds.
+        for (uint32_t mode = 0; mode < m_pagePipelines.size(); ++mode) {
+            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pagePipelines[mode]);
+            for (const auto& u : uploaded) {
+                const uint32_t push[3] = {u.page, u.tile.z, u.tile.y};
                 vkCmdPushConstants(cmd, m_computeLayout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), push);
                 if (mode == 0)
                     vkCmdDispatch(cmd, (kPageSize + 15) / 16, (kPageSize + 15) / 16, 1);
@@ -530,16 +535,20 @@ void TerrainRenderer::recordCompute(VkCommandBuffer cmd) {
     // The walk: one dispatch per level, sized by the level before it on the GPU.
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_selectPipeline);
     for (uint32_t level = 0; level <= m_deepestLevel; ++level) {
-        vkCmdPushConstants(cmd, m_computeLayout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 4, &level);
+        // The level goes through the counters, not a push constant (gpu/pipeline.h); the barrier after the
+        // previous level's dispatch also ordered its read of walkLevel before this write.
+        vkCmdFillBuffer(cmd, m_counters.handle(), kWalkLevelOffset, 4, level);
+        memoryBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
         vkCmdDispatchIndirect(cmd, m_counters.handle(), kLevelArgsOffset + level * 16);
-        memoryBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-                      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT,
-                      rw | VK_ACCESS_INDIRECT_COMMAND_READ_BIT);
+        memoryBarrier(
+            cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+            VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+            rw | VK_ACCESS_INDIRECT_COMMAND_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT);
     }
     // Front to back: count per distance bin, offsets + draw arguments, scatter.
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_sortPipeline);
-    for (uint32_t mode = 0; mode < 3; ++mode) {
-        vkCmdPushConstants(cmd, m_computeLayout, VK_SHADER_STAGE_COMPUTE_BIT, 0, 4, &mode);
+    for (uint32_t mode = 0; mode < m_sortPipelines.size(); ++mode) {
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_sortPipelines[mode]);
         if (mode == 1)
             vkCmdDispatch(cmd, 1, 1, 1);
         else

@@ -171,7 +171,9 @@ private:
     gpu::DescriptorSetLayout m_setLayout;
     gpu::DescriptorPool m_descriptorPool;
     gpu::PipelineLayout m_graphicsLayout, m_computeLayout;
-    gpu::Pipeline m_drawPipeline, m_selectPipeline, m_sortPipeline, m_pagePipeline;
+    gpu::Pipeline m_drawPipeline, m_selectPipeline;
+    std::array<gpu::Pipeline, 3> m_sortPipelines;  // terrain_sort.comp: count, offsets, scatter
+    std::array<gpu::Pipeline, 2> m_pagePipelines;  // terrain_page.comp: slopes, height bounds
     struct Slot {
         gpu::Buffer uniforms;
         gpu::Buffer statsReadback;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "net/http_body.h"
 #include "terrain/tile_selection.h"
 #include "terrain/tile_source.h"
 #include "terrain/tile_source_metadata.h"
@@ -58,36 +59,18 @@ Result<std::vector<uint8_t>> HttpByteSource::read(uint64_t offset, uint64_t leng
     if (!whole) {
         auto response = m_client->get(m_url, net::ByteRange{offset, last}, t_cancel);
         if (!response) return response.error();
-        if (response->status == 206) {
-            const auto& cr = response->contentRange;
-            if (!cr || cr->range != net::ByteRange{offset, last}) {
-                return Error::inFile(m_url, "asked for bytes " + rangeText(offset, last) + ", got a 206 with " +
-                                                (cr ? "Content-Range " + rangeText(cr->range.first, cr->range.last)
-                                                    : std::string("no valid Content-Range")));
-            }
-            if (response->body.size() != length) {
-                return Error::inFile(m_url, "asked for " + str(length) + " bytes, got " + str(response->body.size()));
-            }
-            std::lock_guard lock(m_mutex);
-            if (cr->total) {
-                if (m_size && *m_size != *cr->total) {
-                    return Error::inFile(m_url, "the archive changed size from " + str(*m_size) + " to " +
-                                                    str(*cr->total) + " bytes while being read");
-                }
-                m_size = cr->total;
-            }
+        std::lock_guard lock(m_mutex);
+        auto answer = net::judgeRangeAnswer(m_url, {offset, last}, response->status, response->contentRange,
+                                            response->body.size(), m_size);
+        if (!answer) return answer.error();
+        if (answer->use == net::RangeAnswer::Use::Part) {
+            if (answer->total) m_size = answer->total;
             return std::move(response->body);
         }
-        if (response->status != 200) {
-            return Error::inFile(
-                m_url, "asked for bytes " + rangeText(offset, last) + ", got HTTP " + str(uint64_t(response->status)));
-        }
         // The server ignores Range and sent everything: keep it, so later reads do not download it again.
-        auto body = std::make_shared<const std::vector<uint8_t>>(std::move(response->body));
-        std::lock_guard lock(m_mutex);
         if (!m_wholeFile) {
-            m_wholeFile = body;
-            m_size = body->size();
+            m_wholeFile = std::make_shared<const std::vector<uint8_t>>(std::move(response->body));
+            m_size = m_wholeFile->size();
         }
         whole = m_wholeFile;
     }

@@ -11,9 +11,7 @@
 #define FRONTLINE_OVERLAY_SHADING_GLSL
 
 #include "shared/area_paint.glsl"
-#include "shared/gpu_types.h"
-
-layout(set = 1, binding = 11, std140) uniform OverlayBlock { OverlayUniforms overlay; };
+#include "shared/overlay_block.glsl"
 layout(set = 1, binding = 12) uniform sampler2DArray overlayField;  // R32F, texels of each cascade
 
 const int kOvCascades = FRONTLINE_OVERLAY_CASCADES;
@@ -133,9 +131,11 @@ float ovGlow(float x, float glow) {
     return f * f;
 }
 
-// The overlays over `albedo` (linear), at camera-relative Mercator position m (v south).
-vec3 applyOverlays(vec3 albedo, vec2 m) {
-    int count = int(overlay.anchor.w);
+// The overlays over `albedo` (linear), at camera-relative Mercator position m (v south). `count` is the number
+// of layers (overlay.anchor.w), passed in from a flat input rather than read here: lavapipe 22.3 inlines a
+// uniform that steers a branch or loop into a new shader variant each time the buffer is rebound (every frame)
+// and never frees it (~0.5 MB a frame; issue 12, finding 8).
+vec3 applyOverlays(vec3 albedo, vec2 m, int count) {
     if (count == 0) return albedo;
     // Derivatives first, in uniform control flow.
     vec2 dx = dFdx(m), dy = dFdy(m);

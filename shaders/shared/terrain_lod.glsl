@@ -28,6 +28,10 @@ layout(set = 1, binding = 7, std430) buffer Counters {
     uint stats[8];                          // 0: nodes visited, 1: node overflow, 2: patch overflow
     uint bins[FRONTLINE_TERRAIN_BINS];      // patches per log-distance bin
     uint binCursor[FRONTLINE_TERRAIN_BINS];
+    // The level terrain_select.comp walks, written by the CPU before each of its dispatches. Read from here,
+    // not from a push constant: lavapipe 22.3 compiles (and never frees) a new shader variant at every
+    // dispatch whose push constants steer control flow (gpu/pipeline.h).
+    uint walkLevel;
 };
 #endif
 
@@ -102,11 +106,13 @@ vec2 pageGradient(vec2 coord, uint layer) {
     return texture(gradientPages, vec3((coord + 0.5) / kPageSamples, float(layer))).xy;
 }
 
-// Geoid undulation N (m) at a latitude/longitude in degrees; 0 without a geoid.
+// Geoid undulation N (m) at a latitude/longitude in degrees; 0 without a geoid. Branch-free on purpose: a branch
+// on a uniform makes lavapipe 22.3 compile (and never free) a new variant of the shader each frame
+// (gpu/pipeline.h); the sample of a missing grid (1x1, zeros) is multiplied away.
 float geoidAt(float latDeg, float lonDeg) {
-    if (terrain.table.w == 0u) return 0.0;
     vec2 cell = vec2((lonDeg - terrain.geoid.y) / terrain.geoid.w, (terrain.geoid.x - latDeg) / terrain.geoid.z);
-    return texture(geoidGrid, cell / vec2(terrain.table.yz)).r;
+    float n = texture(geoidGrid, cell / max(vec2(terrain.table.yz), vec2(1.0))).r;
+    return n * float(terrain.table.w != 0u);
 }
 
 // --- Position: Mercator (u, v) at `lift` metres above the ellipsoid, relative to the eye, camera ENU. ---

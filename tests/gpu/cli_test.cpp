@@ -167,11 +167,12 @@ TEST(Cli, CountsAndIndicesTooLargeForAnIntAreUsageErrors) {
 TEST(Cli, HelpNamesEveryCommandAndBenchmark) {
     const CliRun top = run("--help");
     EXPECT_EQ(top.exitCode, 0) << top.err;
-    for (const char* word : {"window", "render", "views", "devices", "tiles", "story", "bench streaming",
-                             "bench terrain", "bench overlays", "bench story", "--story FILE", "--log-frames"})
+    for (const char* word :
+         {"window", "render", "views", "devices", "tiles", "story", "bench streaming", "bench terrain",
+          "bench overlays", "bench story", "bench soak", "--story FILE", "--log-frames"})
         EXPECT_NE(top.out.find(word), std::string::npos) << "`frontline --help` lacks " << word << "\n" << top.out;
     const CliRun bench = run("bench --help");
     EXPECT_EQ(bench.exitCode, 0) << bench.err;
-    for (const char* word : {"bench streaming", "bench terrain", "bench overlays", "bench story"})
+    for (const char* word : {"bench streaming", "bench terrain", "bench overlays", "bench story", "bench soak"})
         EXPECT_NE(bench.out.find(word), std::string::npos) << "`frontline bench --help` lacks " << word;
 }
