@@ -15,7 +15,7 @@ layout(location = 6) in float inHeight;
 layout(location = 7) flat in uvec4 inLayers;
 layout(location = 8) in float inCosLat;
 layout(location = 9) in vec2 inMercRel;
-layout(location = 10) flat in uvec2 inSteer;  // x: overlay layers, y: debug tint (see terrain_lod.vert)
+layout(location = 10) flat in uvec3 inSteer;  // x: overlay layers, y: debug tint, z: graphics only (terrain_lod.vert)
 
 layout(location = 0) out vec4 outColor;
 
@@ -30,13 +30,13 @@ void main() {
     // Sample size of the data being shown (the relief z-factor depends on it), blended like the slopes.
     float zoom = mix(float(inLayers.z & 0xFFu), float(inLayers.z >> 8), inMorph);
     float sampleSize = 2.0 * kPi * kSemiMajor * inCosLat / (exp2(zoom) * kTileSamples);
-    if (terrain.debug.y > 0.0) {
+    if (inSteer.z != 0u) {
         // Graphics only (the recorder's --layers graphics): the overlays alone, unlit, their coverage as alpha,
         // for compositing over other pictures. Every overlay step is affine in the ground albedo (ground x (1 - a)
-        // + premultiplied colour), so evaluating over black and over white recovers both. A uniform branch: the
-        // derivatives inside stay in uniform control flow.
-        vec3 over0 = applyOverlays(vec3(0.0), inMercRel);
-        vec3 over1 = applyOverlays(vec3(1.0), inMercRel);
+        // + premultiplied colour), so evaluating over black and over white recovers both. Steered by a flat input,
+        // the same for the whole draw (a uniform would leak a shader variant a frame on lavapipe; terrain_lod.vert).
+        vec3 over0 = applyOverlays(vec3(0.0), inMercRel, int(inSteer.x));
+        vec3 over1 = applyOverlays(vec3(1.0), inMercRel, int(inSteer.x));
         float a = clamp(1.0 - dot(over1 - over0, vec3(1.0 / 3.0)), 0.0, 1.0);
         outColor = vec4(a > 1e-4 ? linearToSrgb(clamp(over0 / a, 0.0, 1.0)) : vec3(0.0), a);
         return;

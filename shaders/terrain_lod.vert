@@ -21,9 +21,9 @@ layout(location = 6) out float outHeight;
 layout(location = 7) flat out uvec4 outLayers;  // x: own layer, y: parent layer, z: zooms (own | parent << 8), w: level
 layout(location = 8) out float outCosLat;
 layout(location = 9) out vec2 outMercRel;  // Mercator (u, v) - camera: exact per vertex (overlay fields)
-// What steers the fragment shader's branches: x overlay layers, y 1 = debug tint. Uniforms, handed on as a flat
+// What steers the fragment shader's branches: x overlay layers, y 1 = debug tint, z 1 = graphics only. Uniforms, handed on as a flat
 // input so that lavapipe 22.3 does not compile (and leak) a variant of the fragment shader per frame for them.
-layout(location = 10) flat out uvec2 outSteer;
+layout(location = 10) flat out uvec3 outSteer;
 
 uint vertexClass(ivec2 g, int n) {
     uint ci = g.x == 0 ? 0u : (g.x == n ? 2u : 1u);
@@ -79,5 +79,5 @@ void main() {
     outCosLat = s.cosLat;
     outMercRel = (uvNow - terrain.camMerc.xy) - terrain.camMerc.zw;
     gl_Position = frame.viewProj * vec4(outRelPos, 1.0);
-    outSteer = uvec2(uint(overlay.anchor.w), uint(terrain.debug.x > 0.0));
+    outSteer = uvec3(uint(overlay.anchor.w), uint(terrain.debug.x > 0.0), uint(terrain.debug.y > 0.0));
 }
