@@ -2,6 +2,7 @@
 // file and the feature, writing it back (unknown keys kept, atomic saves), and lookups. Times: story_time.cpp;
 // ring geometry: story_rings.cpp.
 #include "story/story.h"
+#include "story/story_limits.h"
 
 #include <span>
 
@@ -296,27 +297,12 @@ Polygon polygonFrom(const json& rings, const std::string& where, const std::stri
     return poly;
 }
 
-// Positions in a Polygon's or MultiPolygon's coordinates, counted before any is read or checked.
-size_t positionCount(const json& coords, int depth) {
-    if (!coords.is_array()) return 0;
-    if (depth == 0) return coords.size();
-    size_t n = 0;
-    for (const json& c : coords) n += positionCount(c, depth - 1);
-    return n;
-}
-
-std::string tooManyVertices(size_t n) {
-    return "has " + std::to_string(n) + " vertices; Frontline draws at most " + std::to_string(kMaxAreaVertices) +
-           " per area keyframe (simplify it, e.g. `ogr2ogr -simplify 0.0005`: 50 m is finer than any broadcast frame "
-           "shows)";
-}
-
 MultiPolygon multiPolygonFrom(const json& geometry, const std::string& where) {
     expectObject(geometry, where + ": geometry");
     const std::string type = getString(geometry, "type", where + ": geometry", true);
     const json& coords = required(geometry, "coordinates", where + ": geometry");
-    if (const size_t n = positionCount(coords, type == "MultiPolygon" ? 2 : 1); n > kMaxAreaVertices)
-        fail(where, tooManyVertices(n));
+    if (const size_t n = limits::positionCount(coords, type == "MultiPolygon" ? 2 : 1); n > kMaxAreaVertices)
+        fail(where, limits::tooManyVertices(n));
     MultiPolygon mp;
     if (type == "Polygon") {
         mp.push_back(polygonFrom(coords, where, ""));
@@ -677,23 +663,6 @@ std::optional<std::string> keptKeysProblem(const Story& story) {
     for (const Arrow& a : story.arrows) check(a.extra, "arrow " + quote(a.id));
     for (const Label& l : story.labels) check(l.extra, "label " + quote(l.id));
     return problem;
-}
-
-std::optional<std::string> storyLimitsProblem(const Story& story) {
-    if (story.labels.size() > kMaxLabels)
-        return "the story would have " + std::to_string(story.labels.size()) + " labels; Frontline draws at most " +
-               std::to_string(kMaxLabels);
-    for (const ControlArea& a : story.areas)
-        for (const ControlKeyframe& k : a.keyframes) {
-            size_t n = 0;
-            for (const Polygon& p : k.area) {
-                n += p.outer.size();
-                for (const Ring& h : p.holes) n += h.size();
-            }
-            if (n > kMaxAreaVertices)
-                return "area " + quote(a.id) + " keyframe " + formatStoryTime(k.time) + " " + tooManyVertices(n);
-        }
-    return std::nullopt;
 }
 
 std::string serializeStory(const Story& story) {
